@@ -1,0 +1,11 @@
+package io.idxauth.core;
+
+import java.util.Optional;
+
+/** Where the token path looks up accounts and entities; implemented by the store, from memory. */
+public interface AccountDirectory {
+
+  Optional<AccountRecord> account(String clientId);
+
+  Optional<Entity> entity(String name);
+}

@@ -1,0 +1,192 @@
+package io.idxauth.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEObjectType;
+import io.idxauth.core.ClientAuthenticator;
+import io.idxauth.core.EntitlementResolver;
+import io.idxauth.core.KeyEncryptionKey;
+import io.idxauth.core.KeyRing;
+import io.idxauth.core.SecretHashes;
+import io.idxauth.core.SecretVerifier;
+import io.idxauth.core.SigningProvider;
+import io.idxauth.core.TokenMinter;
+import io.idxauth.core.TokenPolicy;
+import io.idxauth.store.CachedDirectory;
+import io.idxauth.store.Database;
+import io.idxauth.store.JdbcStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** The idx-auth token service: the store, the keys and the HTTP endpoints, started together. */
+public final class IdxAuthServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdxAuthServer.class);
+
+  private final ServerConfig config;
+  private final Database database;
+  private final CachedDirectory directory;
+  private final KeyRing keys;
+  private final Javalin app;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private IdxAuthServer(
+      ServerConfig config,
+      Database database,
+      CachedDirectory directory,
+      KeyRing keys,
+      Javalin app) {
+    this.config = config;
+    this.database = database;
+    this.directory = directory;
+    this.keys = keys;
+    this.app = app;
+  }
+
+  /**
+   * Opens the store, opens (or creates) the signing key and starts listening.
+   *
+   * @throws IllegalArgumentException when the configuration or key-encryption key is unusable
+   */
+  public static IdxAuthServer start(ServerConfig config) {
+    KeyEncryptionKey kek = KekSource.load(config);
+    Clock clock = Clock.systemUTC();
+    Database database = Database.openEmbedded(config.dataDir());
+    try {
+      JdbcStore store = new JdbcStore(database);
+      KeyRing keys =
+          KeyRing.open(
+              store,
+              kek,
+              SigningProvider.select(config.nativeCrypto()),
+              config.rfc9068Type() ? new JOSEObjectType("at+jwt") : JOSEObjectType.JWT,
+              clock);
+      CachedDirectory directory = new CachedDirectory(store, 100_000, Duration.ofMillis(500));
+      ObjectMapper json = new ObjectMapper();
+      TokenPolicy policy =
+          new TokenPolicy(
+              config.issuerUrl(), config.audience(), config.tokenLifetime(), config.rfc9068Type());
+      TokenEndpoint token =
+          new TokenEndpoint(
+              new ClientAuthenticator(
+                  directory, new SecretVerifier(SecretHashes.DEFAULT, 100_000), clock),
+              new EntitlementResolver(directory),
+              new TokenMinter(keys, policy, clock),
+              json,
+              config.maxRequestBytes());
+      ErrorRenderer errors = new ErrorRenderer(json);
+      HealthEndpoint health =
+          new HealthEndpoint(() -> directory.storeReachable() && keys.active() != null);
+      byte[] openApi = resource("/openapi.yaml");
+
+      Javalin app =
+          Javalin.create(
+              c -> {
+                c.startup.showJavalinBanner = false;
+                c.startup.showOldJavalinVersionWarning = false;
+                c.http.maxRequestSize = config.maxRequestBytes();
+                c.routes.before(IdxAuthServer::requestId);
+                c.routes.after(ctx -> MDC.remove("request_id"));
+                c.routes.post("/oauth2/token", token);
+                methodNotAllowed(c.routes, "/oauth2/token", "POST", errors);
+                c.routes.get(
+                    MetadataEndpoint.PATH,
+                    new MetadataEndpoint(config.issuerUrl(), directory::entityNames, json));
+                c.routes.get(JwksEndpoint.PATH, new JwksEndpoint(keys));
+                c.routes.get(
+                    "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+                c.routes.get("/health/live", health::live);
+                c.routes.get("/health/ready", health::ready);
+                c.routes.exception(OAuthError.class, errors::oauth);
+                c.routes.exception(HttpResponseException.class, errors::httpException);
+                c.routes.exception(Exception.class, errors::unexpected);
+                c.routes.error(
+                    404,
+                    ctx -> {
+                      if (ctx.result() == null || ctx.result().isEmpty()) {
+                        errors.problem(ctx, 404, "Not Found", "no resource at " + ctx.path());
+                      }
+                    });
+              });
+      app.start(config.host(), config.port());
+      LOG.info(
+          "idx-auth serving on {}:{} as issuer {} (signing key {})",
+          config.host(),
+          app.port(),
+          config.issuerUrl(),
+          keys.active().kid());
+      return new IdxAuthServer(config, database, directory, keys, app);
+    } catch (KeyEncryptionKey.KeyUnsealException e) {
+      database.close();
+      throw new IllegalArgumentException(e.getMessage());
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  private static void requestId(Context ctx) {
+    String id = UUID.randomUUID().toString();
+    MDC.put("request_id", id);
+    ctx.header("X-Request-Id", id);
+  }
+
+  private static void methodNotAllowed(
+      io.javalin.config.RoutesConfig routes, String path, String allow, ErrorRenderer errors) {
+    io.javalin.http.Handler refuse =
+        ctx -> {
+          ctx.header("Allow", allow);
+          errors.problem(ctx, 405, "Method Not Allowed", path + " accepts only " + allow);
+        };
+    routes.get(path, refuse);
+    routes.put(path, refuse);
+    routes.patch(path, refuse);
+    routes.delete(path, refuse);
+    routes.options(path, refuse);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = IdxAuthServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port the service listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The kid of the key that signs now. */
+  public String signingKeyId() {
+    return keys.active().kid();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    app.stop();
+    directory.close();
+    database.close();
+  }
+}

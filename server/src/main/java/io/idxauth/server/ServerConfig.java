@@ -1,0 +1,230 @@
+package io.idxauth.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code serve} needs, as one typed record. Each setting comes from, in order of
+ * precedence: a command-line option, an environment variable ({@code IDX_AUTH_*}), the config file,
+ * the default. Validated once, at start, with messages that name the setting.
+ *
+ * @param issuer the {@code iss} of tokens and the base of the metadata URLs, or {@code null} for
+ *     {@code http://localhost:<port>}
+ * @param kek the key-encryption key in base64, when given directly (environment)
+ * @param kekFile the file holding the key-encryption key, when {@code kek} is not given
+ * @param maxRequestBytes the largest request body the service reads
+ */
+public record ServerConfig(
+    Path dataDir,
+    String host,
+    int port,
+    String issuer,
+    String audience,
+    Duration tokenLifetime,
+    boolean rfc9068Type,
+    String kek,
+    Path kekFile,
+    int maxRequestBytes,
+    boolean nativeCrypto) {
+
+  /** The setting names, as in the config file; the environment variable is IDX_AUTH_ + upper. */
+  public static final List<String> SETTINGS =
+      List.of(
+          "data",
+          "host",
+          "port",
+          "issuer",
+          "audience",
+          "token-lifetime",
+          "token-type",
+          "kek",
+          "kek-file",
+          "max-request-bytes",
+          "native-crypto");
+
+  public static final String DEFAULT_AUDIENCE = "idx-api";
+
+  /**
+   * The environment variable of a setting: {@code token-lifetime} → {@code
+   * IDX_AUTH_TOKEN_LIFETIME}.
+   */
+  public static String envName(String setting) {
+    return "IDX_AUTH_" + setting.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+
+  /**
+   * Builds the configuration from its sources.
+   *
+   * @param options settings given on the command line (highest precedence)
+   * @param env the process environment
+   * @param file a YAML config file of {@code setting: value} lines, or {@code null}
+   * @throws IllegalArgumentException listing every invalid setting
+   */
+  public static ServerConfig load(Map<String, String> options, Map<String, String> env, Path file) {
+    Map<String, String> values = new HashMap<>();
+    if (file != null) {
+      values.putAll(readFile(file));
+    }
+    for (String setting : SETTINGS) {
+      String fromEnv = env.get(envName(setting));
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        values.put(setting, fromEnv);
+      }
+    }
+    options.forEach(
+        (k, v) -> {
+          if (v != null) {
+            values.put(k, v);
+          }
+        });
+    return from(values);
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    try {
+      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      Map<String, String> out = new HashMap<>();
+      if (root == null || root.isNull()) {
+        return out;
+      }
+      if (!root.isObject()) {
+        throw new IllegalArgumentException(file + ": expected a mapping of settings");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!SETTINGS.contains(e.getKey())) {
+          throw new IllegalArgumentException(
+              file + ": unknown setting '" + e.getKey() + "' (known: " + SETTINGS + ")");
+        }
+        out.put(e.getKey(), e.getValue().asText());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+    }
+  }
+
+  static ServerConfig from(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    Path data = Path.of(values.getOrDefault("data", "data"));
+    String host = values.getOrDefault("host", "0.0.0.0");
+    int port = intSetting(values, "port", 8080, 0, 65535, problems);
+    String issuer = values.get("issuer");
+    if (issuer != null) {
+      issuer = validIssuer(issuer, problems);
+    }
+    String audience = values.getOrDefault("audience", DEFAULT_AUDIENCE);
+    int lifetime = intSetting(values, "token-lifetime", 3600, 60, 86_400, problems);
+    String type = values.getOrDefault("token-type", "JWT");
+    if (!type.equals("JWT") && !type.equals("at+jwt")) {
+      problems.add("token-type: '" + type + "' must be JWT or at+jwt");
+    }
+    String kek = values.get("kek");
+    Path kekFile = values.containsKey("kek-file") ? Path.of(values.get("kek-file")) : null;
+    int maxRequest = intSetting(values, "max-request-bytes", 16 * 1024, 1024, 1 << 20, problems);
+    boolean nativeCrypto = !"false".equalsIgnoreCase(values.getOrDefault("native-crypto", "true"));
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
+    }
+    return new ServerConfig(
+        data,
+        host,
+        port,
+        issuer,
+        audience,
+        Duration.ofSeconds(lifetime),
+        type.equals("at+jwt"),
+        kek,
+        kekFile,
+        maxRequest,
+        nativeCrypto);
+  }
+
+  private static String validIssuer(String issuer, List<String> problems) {
+    try {
+      URI uri = new URI(issuer);
+      // RFC 8414 §2: the issuer is a URL using https with no query or fragment (http allowed for
+      // local use).
+      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getQuery() != null
+          || uri.getFragment() != null) {
+        problems.add("issuer: '" + issuer + "' must be an http(s) URL with no query or fragment");
+      }
+    } catch (URISyntaxException e) {
+      problems.add("issuer: '" + issuer + "' is not a URL");
+    }
+    return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+  }
+
+  private static int intSetting(
+      Map<String, String> values, String name, int def, int min, int max, List<String> problems) {
+    String raw = values.get(name);
+    if (raw == null) {
+      return def;
+    }
+    try {
+      int v = Integer.parseInt(raw.trim());
+      if (v < min || v > max) {
+        problems.add(name + ": " + v + " is outside " + min + ".." + max);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      problems.add(name + ": '" + raw + "' is not a whole number");
+      return def;
+    }
+  }
+
+  /** The issuer URL in force: the one configured, or the local URL of the port. */
+  public String issuerUrl() {
+    return issuer != null ? issuer : "http://localhost:" + port;
+  }
+
+  /** A copy listening on another port. */
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(
+        dataDir,
+        host,
+        newPort,
+        issuer,
+        audience,
+        tokenLifetime,
+        rfc9068Type,
+        kek,
+        kekFile,
+        maxRequestBytes,
+        nativeCrypto);
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConfig[data="
+        + dataDir
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", issuer="
+        + issuerUrl()
+        + ", audience="
+        + audience
+        + ", tokenLifetime="
+        + tokenLifetime
+        + ", type="
+        + (rfc9068Type ? "at+jwt" : "JWT")
+        + ", kek="
+        + (kek != null ? "(environment)" : kekFile)
+        + "]";
+  }
+}

@@ -1,0 +1,149 @@
+package io.idxauth.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.idxauth.core.ClientAuthenticator;
+import io.idxauth.core.EntitlementResolver;
+import io.idxauth.core.Grant;
+import io.idxauth.core.IssuedToken;
+import io.idxauth.core.MalformedScopeException;
+import io.idxauth.core.RequestedScope;
+import io.idxauth.core.TokenMinter;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /oauth2/token}: the client credentials grant (RFC 6749 §4.4), with client
+ * authentication by client_secret_basic or client_secret_post (§2.3.1).
+ */
+final class TokenEndpoint implements Handler {
+
+  /** The parameters this endpoint reads (RFC 6749 §4.4.2 and §2.3.1); others are ignored (§3.2). */
+  static final Set<String> PARAMETERS = Set.of("grant_type", "scope", "client_id", "client_secret");
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  private final ClientAuthenticator authenticator;
+  private final EntitlementResolver resolver;
+  private final TokenMinter minter;
+  private final ObjectMapper json;
+  private final int maxRequestBytes;
+
+  TokenEndpoint(
+      ClientAuthenticator authenticator,
+      EntitlementResolver resolver,
+      TokenMinter minter,
+      ObjectMapper json,
+      int maxRequestBytes) {
+    this.authenticator = authenticator;
+    this.resolver = resolver;
+    this.minter = minter;
+    this.json = json;
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  @Override
+  public void handle(Context ctx) throws Exception {
+    // RFC 6749 §5.1: responses with tokens or credentials MUST carry Cache-Control: no-store.
+    ErrorRenderer.noStore(ctx);
+    Map<String, List<String>> form = readForm(ctx);
+
+    // RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once."
+    for (String name : PARAMETERS) {
+      List<String> values = form.get(name);
+      if (values != null && values.size() > 1) {
+        throw OAuthError.invalidRequest("the parameter " + name + " is repeated");
+      }
+    }
+    ClientCredentials credentials = ClientCredentials.from(ctx.header("Authorization"), form);
+
+    // RFC 6749 §4.4.2: grant_type REQUIRED. Value MUST be set to "client_credentials".
+    List<String> grantType = form.get("grant_type");
+    if (grantType == null) {
+      throw OAuthError.invalidRequest("grant_type is required (client_credentials)");
+    }
+    if (!grantType.get(0).equals("client_credentials")) {
+      throw OAuthError.unsupportedGrantType("only the client_credentials grant is supported here");
+    }
+    List<String> requested;
+    try {
+      List<String> scope = form.get("scope");
+      requested = RequestedScope.parse(scope == null ? null : scope.get(0));
+    } catch (MalformedScopeException e) {
+      throw OAuthError.invalidScope(e.getMessage());
+    }
+
+    ClientAuthenticator.Outcome outcome =
+        authenticator.authenticate(credentials.clientId(), credentials.secret());
+    if (!outcome.authenticated()) {
+      LOG.info(
+          "client refused: client_id={} reason={} basic={}",
+          credentials.clientId(),
+          outcome.refusal(),
+          credentials.basic());
+      throw OAuthError.invalidClient("client authentication failed");
+    }
+
+    Grant grant = resolver.resolve(outcome.account(), requested);
+    IssuedToken token = minter.mint(outcome.account().account(), grant);
+    LOG.debug(
+        "token issued: client_id={} jti={} scope={} dropped={}",
+        credentials.clientId(),
+        token.jti(),
+        token.scope(),
+        grant.dropped());
+
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", token.value());
+    body.put("token_type", "Bearer");
+    body.put("expires_in", token.expiresIn());
+    if (token.scope() != null) {
+      body.put("scope", token.scope());
+    }
+    ctx.status(200).contentType("application/json").result(json.writeValueAsBytes(body));
+  }
+
+  private Map<String, List<String>> readForm(Context ctx) {
+    String contentType = ctx.contentType();
+    if (contentType == null || !isForm(contentType)) {
+      throw OAuthError.invalidRequest(
+          "the request body must be " + FORM + " (Content-Type was " + contentType + ")");
+    }
+    long length = ctx.req().getContentLengthLong();
+    if (length > maxRequestBytes) {
+      throw OAuthError.invalidRequest(
+          413, "the request body is larger than " + maxRequestBytes + " bytes");
+    }
+    // RFC 6749 §2.3.1: client credentials "MUST NOT be included in the request URI".
+    String query = ctx.queryString();
+    if (query != null && (query.contains("client_secret") || query.contains("client_id"))) {
+      throw OAuthError.invalidRequest(
+          "client credentials must be sent in the request body, never in the URI");
+    }
+    return FormBody.parse(ctx.bodyAsBytes());
+  }
+
+  private static boolean isForm(String contentType) {
+    String[] parts = contentType.split(";");
+    if (!parts[0].trim().equalsIgnoreCase(FORM)) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String param = parts[i].trim().toLowerCase(Locale.ROOT);
+      if (param.startsWith("charset=")) {
+        String charset = param.substring("charset=".length()).replace("\"", "");
+        if (!charset.equals("utf-8") && !charset.equals("us-ascii")) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,71 @@
+package io.idxauth.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/** A pooled connection to the store's database, migrated to the current schema on open. */
+public final class Database implements AutoCloseable {
+
+  /** The SQLite file the embedded store keeps under its data directory. */
+  public static final String SQLITE_FILE = "idx-auth.db";
+
+  private final HikariDataSource dataSource;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Opens (creating if needed) the embedded SQLite store in {@code dataDir}. */
+  public static Database openEmbedded(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create the data directory " + dataDir + ": " + e, e);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
+    // WAL lets readers go on while one writer commits; the busy timeout queues writers.
+    config.addDataSourceProperty("journal_mode", "WAL");
+    config.addDataSourceProperty("synchronous", "NORMAL");
+    config.addDataSourceProperty("foreign_keys", "true");
+    config.addDataSourceProperty("busy_timeout", "10000");
+    config.setMaximumPoolSize(4);
+    config.setPoolName("idx-auth-sqlite");
+    return open(config);
+  }
+
+  private static Database open(HikariConfig config) {
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open the store: " + e.getMessage(), e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .loggers("slf4j")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw new StoreException("cannot migrate the store: " + e.getMessage(), e);
+    }
+    return new Database(dataSource);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

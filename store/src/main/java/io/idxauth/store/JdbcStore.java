@@ -1,0 +1,289 @@
+package io.idxauth.store;
+
+import io.idxauth.core.AccountRecord;
+import io.idxauth.core.ClientSecret;
+import io.idxauth.core.Entitlement;
+import io.idxauth.core.Entity;
+import io.idxauth.core.EntityKind;
+import io.idxauth.core.Operation;
+import io.idxauth.core.Participant;
+import io.idxauth.core.SealedSigningKey;
+import io.idxauth.core.ServiceAccount;
+import io.idxauth.core.SigningKeyRepository;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/** The one persistence port of idx-auth, over JDBC. Every method is one short transaction. */
+public final class JdbcStore implements SigningKeyRepository {
+
+  private final DataSource dataSource;
+
+  public JdbcStore(Database database) {
+    this.dataSource = database.dataSource();
+  }
+
+  /** A unit of work on one connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  <T> T read(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException("store read failed: " + e.getMessage(), e);
+    }
+  }
+
+  <T> T write(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("store write failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A number that changes whenever anything the token path caches changes. */
+  public long revision() {
+    return read(
+        c -> {
+          try (PreparedStatement s =
+                  c.prepareStatement("SELECT revision FROM store_revision WHERE id = 1");
+              ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+          }
+        });
+  }
+
+  static void bumpRevision(Connection c) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")) {
+      s.executeUpdate();
+    }
+  }
+
+  // --- participants and entities ---------------------------------------------------------------
+
+  public Optional<Participant> participant(String id) {
+    return read(c -> participant(c, id));
+  }
+
+  static Optional<Participant> participant(Connection c, String id) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT id, name FROM participant WHERE id = ?")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next()
+            ? Optional.of(new Participant(r.getString(1), r.getString(2)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  public List<Entity> entities() {
+    return read(
+        c -> {
+          List<Entity> out = new ArrayList<>();
+          try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT name, kind, description, operations FROM entity ORDER BY name");
+              ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              out.add(entity(r));
+            }
+          }
+          return out;
+        });
+  }
+
+  public Optional<Entity> entity(String name) {
+    return read(c -> entity(c, name));
+  }
+
+  static Optional<Entity> entity(Connection c, String name) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT name, kind, description, operations FROM entity WHERE name = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(entity(r)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Entity entity(ResultSet r) throws SQLException {
+    return new Entity(
+        r.getString(1),
+        EntityKind.fromWireName(r.getString(2)),
+        r.getString(3),
+        operations(r.getString(4)));
+  }
+
+  // --- accounts ----------------------------------------------------------------------------------
+
+  public Optional<AccountRecord> account(String clientId) {
+    return read(c -> account(c, clientId));
+  }
+
+  static Optional<AccountRecord> account(Connection c, String clientId) throws SQLException {
+    ServiceAccount account;
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT client_id, participant_id, enabled FROM service_account WHERE client_id = ?")) {
+      s.setString(1, clientId);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        account = new ServiceAccount(r.getString(1), r.getString(2), r.getBoolean(3));
+      }
+    }
+    List<ClientSecret> secrets = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id, hash, created_at, expires_at FROM client_secret WHERE client_id = ?"
+                + " ORDER BY created_at DESC, id")) {
+      s.setString(1, clientId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          secrets.add(
+              new ClientSecret(
+                  r.getString(1),
+                  r.getString(2),
+                  Instant.ofEpochMilli(r.getLong(3)),
+                  instantOrNull(r, 4)));
+        }
+      }
+    }
+    List<Entitlement> entitlements = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT entity_name, participant_ids, operations FROM entitlement WHERE client_id = ?"
+                + " ORDER BY entity_name")) {
+      s.setString(1, clientId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          entitlements.add(
+              new Entitlement(r.getString(1), list(r.getString(2)), operations(r.getString(3))));
+        }
+      }
+    }
+    return Optional.of(new AccountRecord(account, secrets, entitlements));
+  }
+
+  // --- signing keys ------------------------------------------------------------------------------
+
+  @Override
+  public List<SealedSigningKey> signingKeys() {
+    return read(
+        c -> {
+          List<SealedSigningKey> out = new ArrayList<>();
+          try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT kid, public_jwk, sealed_private, created_at, activates_at, retires_at"
+                          + " FROM signing_key ORDER BY activates_at, kid");
+              ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              out.add(
+                  new SealedSigningKey(
+                      r.getString(1),
+                      r.getString(2),
+                      Base64.getDecoder().decode(r.getString(3)),
+                      Instant.ofEpochMilli(r.getLong(4)),
+                      Instant.ofEpochMilli(r.getLong(5)),
+                      instantOrNull(r, 6)));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public boolean addSigningKey(SealedSigningKey key, int expectedCount) {
+    return write(
+        c -> {
+          // One statement, so two processes racing for the first key cannot both insert.
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO signing_key (kid, public_jwk, sealed_private, created_at,"
+                      + " activates_at, retires_at) SELECT ?, ?, ?, ?, ?, ?"
+                      + " WHERE (SELECT COUNT(*) FROM signing_key) = ?")) {
+            s.setString(1, key.kid());
+            s.setString(2, key.publicJwk());
+            s.setString(3, Base64.getEncoder().encodeToString(key.sealedPrivateKey()));
+            s.setLong(4, key.created().toEpochMilli());
+            s.setLong(5, key.activates().toEpochMilli());
+            if (key.retires() == null) {
+              s.setNull(6, Types.BIGINT);
+            } else {
+              s.setLong(6, key.retires().toEpochMilli());
+            }
+            s.setInt(7, expectedCount);
+            boolean added = s.executeUpdate() == 1;
+            if (added) {
+              bumpRevision(c);
+            }
+            return added;
+          }
+        });
+  }
+
+  private static Instant instantOrNull(ResultSet r, int column) throws SQLException {
+    long millis = r.getLong(column);
+    return r.wasNull() ? null : Instant.ofEpochMilli(millis);
+  }
+
+  // --- list columns ------------------------------------------------------------------------------
+
+  static Set<String> list(String joined) {
+    if (joined == null || joined.isEmpty()) {
+      return Set.of();
+    }
+    return new LinkedHashSet<>(Arrays.asList(joined.split(",")));
+  }
+
+  static String join(Set<String> values) {
+    return String.join(",", values);
+  }
+
+  static Set<Operation> operations(String joined) {
+    Set<Operation> out = EnumSet.noneOf(Operation.class);
+    for (String name : list(joined)) {
+      Operation op = Operation.fromWireName(name);
+      if (op != null) {
+        out.add(op);
+      }
+    }
+    return out;
+  }
+
+  static String joinOperations(Set<Operation> operations) {
+    return operations.stream().map(Operation::wireName).collect(Collectors.joining(","));
+  }
+}
