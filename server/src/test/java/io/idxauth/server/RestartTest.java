@@ -1,0 +1,86 @@
+package io.idxauth.server;
+
+import static io.idxauth.server.TestService.CLIENT;
+import static io.idxauth.server.TestService.SECRET;
+import static io.idxauth.server.TestService.form;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.idxauth.core.KeyEncryptionKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The signing key is created once, kept encrypted, and survives restarts. */
+class RestartTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void token_issued_before_a_restart_verifies_after_it() throws Exception {
+    try (TestService service = TestService.start(dir)) {
+      String token =
+          JSON.readTree(
+                  service
+                      .postForm(
+                          form(
+                              "grant_type",
+                              "client_credentials",
+                              "client_id",
+                              CLIENT,
+                              "client_secret",
+                              SECRET,
+                              "scope",
+                              "pqd"))
+                      .body())
+              .path("access_token")
+              .asText();
+      String kid = service.server().signingKeyId();
+
+      service.restart();
+
+      assertThat(service.server().signingKeyId()).isEqualTo(kid);
+      IndependentVerifier.Verified verified =
+          IndependentVerifier.verify(token, service.base() + "/oauth2/jwks");
+      assertThat(verified.header().path("kid").asText()).isEqualTo(kid);
+    }
+  }
+
+  @Test
+  void private_key_is_not_stored_in_clear() throws Exception {
+    try (TestService service = TestService.start(dir)) {
+      service.stop();
+      byte[] db = Files.readAllBytes(dir.resolve("idx-auth.db"));
+      String text = new String(db, java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertThat(text).doesNotContain("\"d\":").doesNotContain("PRIVATE KEY");
+    }
+  }
+
+  @Test
+  void another_key_encryption_key_refuses_to_start_with_a_clear_message() {
+    try (TestService service = TestService.start(dir)) {
+      service.stop();
+      String otherKek = KeyEncryptionKey.generateBase64(new SecureRandom());
+
+      assertThatThrownBy(() -> IdxAuthServer.start(service.config(Map.of("kek", otherKek))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot be decrypted with this key-encryption key");
+    }
+  }
+
+  @Test
+  void missing_key_encryption_key_is_named_at_start() {
+    ServerConfig config =
+        ServerConfig.load(Map.of("data", dir.toString(), "port", "0"), Map.of(), null);
+
+    assertThatThrownBy(() -> IdxAuthServer.start(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("IDX_AUTH_KEK");
+  }
+}
