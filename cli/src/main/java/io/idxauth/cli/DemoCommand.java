@@ -195,7 +195,7 @@ final class DemoCommand implements Callable<Integer> {
             + URLEncoder.encode(secret, StandardCharsets.UTF_8)
             + "&scope="
             + URLEncoder.encode(DEMO_SCOPE, StandardCharsets.UTF_8);
-    try (HttpClient http = HttpClient.newHttpClient()) {
+    try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))

@@ -24,7 +24,15 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (0 done, 1 refused, 2 usage). */
   public static int run(String... args) {
+    return run(
+        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #run(String...)}, writing to the given streams. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof IllegalArgumentException
