@@ -119,8 +119,13 @@ public final class KeyRing {
   private ActiveKey open(SealedSigningKey key) throws KeyEncryptionKey.KeyUnsealException {
     byte[] pkcs8 = kek.unseal(key.sealedPrivateKey(), key.kid());
     try {
-      PrivateKey privateKey =
-          KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      // A key made by the signing provider's own factory is native to it, so signing does not
+      // translate the key again on every token.
+      KeyFactory factory =
+          provider == null
+              ? KeyFactory.getInstance("RSA")
+              : KeyFactory.getInstance("RSA", provider);
+      PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       RSASSASigner signer = new RSASSASigner(privateKey);
       if (provider != null) {
         signer.getJCAContext().setProvider(provider);

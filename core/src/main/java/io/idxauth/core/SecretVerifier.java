@@ -27,6 +27,9 @@ public final class SecretVerifier {
   /** A hash of the same cost as new secrets, checked when there is no account to check against. */
   private final String dummyHash;
 
+  private final java.util.concurrent.atomic.LongAdder slowChecks =
+      new java.util.concurrent.atomic.LongAdder();
+
   public SecretVerifier(SecretHashes hashes, long maxRemembered) {
     this.hashes = hashes;
     byte[] key = new byte[32];
@@ -44,6 +47,7 @@ public final class SecretVerifier {
     if (known != null && MessageDigest.isEqual(known, digest)) {
       return true;
     }
+    slowChecks.increment();
     if (hashes.verify(presented, secret.hash())) {
       verified.put(secret.hash(), digest);
       return true;
@@ -56,7 +60,13 @@ public final class SecretVerifier {
    * does.
    */
   public void burn(String presented) {
+    slowChecks.increment();
     hashes.verify(presented, dummyHash);
+  }
+
+  /** How many slow hash checks this verifier has paid for, for metrics. */
+  public long slowChecks() {
+    return slowChecks.sum();
   }
 
   private byte[] digest(String presented) {

@@ -18,9 +18,11 @@ final class ErrorRenderer {
   static final String REALM = "Basic realm=\"idx-auth\"";
 
   private final ObjectMapper json;
+  private final TokenMetrics metrics;
 
-  ErrorRenderer(ObjectMapper json) {
+  ErrorRenderer(ObjectMapper json, TokenMetrics metrics) {
     this.json = json;
+    this.metrics = metrics;
   }
 
   static void noStore(Context ctx) {
@@ -29,6 +31,7 @@ final class ErrorRenderer {
   }
 
   void oauth(OAuthError error, Context ctx) {
+    metrics.error(error.code());
     noStore(ctx);
     if (error.status() == 401) {
       // RFC 6749 §5.2: after Basic, a 401 MUST carry WWW-Authenticate; RFC 9110 §11.6.1 asks it of

@@ -17,12 +17,16 @@ import io.idxauth.store.JdbcStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -76,15 +80,21 @@ public final class IdxAuthServer implements AutoCloseable {
       TokenPolicy policy =
           new TokenPolicy(
               config.issuerUrl(), config.audience(), config.tokenLifetime(), config.rfc9068Type());
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmGcMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      SecretVerifier verifier = new SecretVerifier(SecretHashes.DEFAULT, 100_000);
+      TokenMetrics metrics = new TokenMetrics(registry, verifier);
       TokenEndpoint token =
           new TokenEndpoint(
-              new ClientAuthenticator(
-                  directory, new SecretVerifier(SecretHashes.DEFAULT, 100_000), clock),
+              new ClientAuthenticator(directory, verifier, clock),
               new EntitlementResolver(directory),
               new TokenMinter(keys, policy, clock),
               json,
+              metrics,
               config.maxRequestBytes());
-      ErrorRenderer errors = new ErrorRenderer(json);
+      ErrorRenderer errors = new ErrorRenderer(json, metrics);
       HealthEndpoint health =
           new HealthEndpoint(() -> directory.storeReachable() && keys.active() != null);
       byte[] openApi = resource("/openapi.yaml");
@@ -105,6 +115,11 @@ public final class IdxAuthServer implements AutoCloseable {
                 c.routes.get(JwksEndpoint.PATH, new JwksEndpoint(keys));
                 c.routes.get(
                     "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+                c.routes.get(
+                    "/metrics",
+                    ctx ->
+                        ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(registry.scrape()));
                 c.routes.get("/health/live", health::live);
                 c.routes.get("/health/ready", health::ready);
                 c.routes.exception(OAuthError.class, errors::oauth);
@@ -136,7 +151,13 @@ public final class IdxAuthServer implements AutoCloseable {
   }
 
   private static void requestId(Context ctx) {
-    String id = UUID.randomUUID().toString();
+    // Unique enough to find a request in the logs; not a secret, so no SecureRandom on the hot
+    // path.
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    String id =
+        Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+            + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
     MDC.put("request_id", id);
     ctx.header("X-Request-Id", id);
   }

@@ -34,6 +34,7 @@ final class TokenEndpoint implements Handler {
   private final EntitlementResolver resolver;
   private final TokenMinter minter;
   private final ObjectMapper json;
+  private final TokenMetrics metrics;
   private final int maxRequestBytes;
 
   TokenEndpoint(
@@ -41,11 +42,13 @@ final class TokenEndpoint implements Handler {
       EntitlementResolver resolver,
       TokenMinter minter,
       ObjectMapper json,
+      TokenMetrics metrics,
       int maxRequestBytes) {
     this.authenticator = authenticator;
     this.resolver = resolver;
     this.minter = minter;
     this.json = json;
+    this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
   }
 
@@ -83,6 +86,7 @@ final class TokenEndpoint implements Handler {
     ClientAuthenticator.Outcome outcome =
         authenticator.authenticate(credentials.clientId(), credentials.secret());
     if (!outcome.authenticated()) {
+      metrics.refused(outcome.refusal());
       LOG.info(
           "client refused: client_id={} reason={} basic={}",
           credentials.clientId(),
@@ -93,6 +97,7 @@ final class TokenEndpoint implements Handler {
 
     Grant grant = resolver.resolve(outcome.account(), requested);
     IssuedToken token = minter.mint(outcome.account().account(), grant);
+    metrics.issued(!grant.isEmpty());
     LOG.debug(
         "token issued: client_id={} jti={} scope={} dropped={}",
         credentials.clientId(),
