@@ -26,11 +26,12 @@ public final class KeyEncryptionKey {
     this.key = new SecretKeySpec(raw, "AES");
   }
 
-  /** Parses 32 bytes written as base64 (standard or url-safe), surrounding whitespace ignored. */
+  /** Parses 32 bytes written as base64 (standard or url-safe); whitespace is ignored. */
   public static KeyEncryptionKey fromBase64(String text) {
     byte[] raw;
     try {
-      raw = Base64.getMimeDecoder().decode(text.trim().replace('-', '+').replace('_', '/'));
+      String compact = text.replaceAll("\\s", "").replace('-', '+').replace('_', '/');
+      raw = Base64.getDecoder().decode(compact);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the key-encryption key is not valid base64");
     }

@@ -46,7 +46,10 @@ public final class SecretHashes {
     }
     try {
       if (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$")) {
-        BcryptFunction.getInstanceFromHash(hash);
+        int cost = BcryptFunction.getInstanceFromHash(hash).getLogarithmicRounds();
+        if (cost < 4 || cost > 31) {
+          return "bcrypt cost must be 4..31, not " + cost;
+        }
         return hash.length() == 60 ? null : "a bcrypt hash is 60 characters";
       }
       if (hash.startsWith("$argon2id$")) {
@@ -111,7 +114,12 @@ public final class SecretHashes {
       if (iterations < 1) {
         throw new IllegalArgumentException("iterations must be positive");
       }
-      return new Pbkdf2(algorithm, iterations, b64(parts[3]), b64(parts[4]));
+      byte[] salt = b64(parts[3]);
+      byte[] expected = b64(parts[4]);
+      if (salt.length == 0 || expected.length == 0) {
+        throw new IllegalArgumentException("salt and hash must not be empty");
+      }
+      return new Pbkdf2(algorithm, iterations, salt, expected);
     }
 
     private static byte[] b64(String s) {

@@ -26,7 +26,14 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CachedDirectory.class);
 
   private final JdbcStore store;
-  private final LoadingCache<String, Optional<AccountRecord>> accounts;
+  private final long maxAccounts;
+
+  /**
+   * Replaced whole when the store changes, so a load still running against the old data lands in a
+   * cache nobody reads any more.
+   */
+  private volatile LoadingCache<String, Optional<AccountRecord>> accounts;
+
   private final ScheduledExecutorService poller;
   private volatile Map<String, Entity> entities;
   private volatile long revision;
@@ -34,7 +41,8 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
 
   public CachedDirectory(JdbcStore store, long maxAccounts, Duration pollInterval) {
     this.store = store;
-    this.accounts = Caffeine.newBuilder().maximumSize(maxAccounts).build(store::account);
+    this.maxAccounts = maxAccounts;
+    this.accounts = newAccountCache();
     this.revision = store.revision();
     this.entities = loadEntities();
     this.poller =
@@ -63,8 +71,8 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
     try {
       long now = store.revision();
       if (now != revision) {
+        accounts = newAccountCache();
         entities = loadEntities();
-        accounts.invalidateAll();
         revision = now;
         LOG.debug("store revision {}: caches dropped", now);
       }
@@ -85,6 +93,10 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   /** The names of all entities, sorted. */
   public java.util.List<String> entityNames() {
     return entities.keySet().stream().sorted().toList();
+  }
+
+  private LoadingCache<String, Optional<AccountRecord>> newAccountCache() {
+    return Caffeine.newBuilder().maximumSize(maxAccounts).build(store::account);
   }
 
   private Map<String, Entity> loadEntities() {

@@ -147,8 +147,9 @@ public final class JdbcStore implements SigningKeyRepository {
 
   // --- accounts ----------------------------------------------------------------------------------
 
+  /** An account with its secrets and entitlements, read in one transaction so they agree. */
   public Optional<AccountRecord> account(String clientId) {
-    return read(c -> account(c, clientId));
+    return write(c -> account(c, clientId));
   }
 
   static Optional<AccountRecord> account(Connection c, String clientId) throws SQLException {
