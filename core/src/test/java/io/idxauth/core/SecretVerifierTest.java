@@ -37,6 +37,30 @@ class SecretVerifierTest {
   }
 
   @Test
+  void remembered_secret_is_checked_without_the_slow_hash() {
+    verifier.matches(secret("a", HASH_A), "secret-a");
+    long slow = verifier.slowChecks();
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(verifier.matches(secret("a", HASH_A), "secret-a")).isTrue();
+    }
+
+    assertThat(verifier.slowChecks()).isEqualTo(slow);
+  }
+
+  @Test
+  void wrong_secret_pays_the_slow_hash_every_time() {
+    verifier.matches(secret("a", HASH_A), "secret-a");
+    long slow = verifier.slowChecks();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(verifier.matches(secret("a", HASH_A), "wrong")).isFalse();
+    }
+
+    assertThat(verifier.slowChecks()).isEqualTo(slow + 3);
+  }
+
+  @Test
   void remembered_secret_matches_any_client_secret_holding_the_same_hash() {
     assertThat(verifier.matches(secret("a", HASH_A), "secret-a")).isTrue();
 
