@@ -5,6 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -14,6 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
  * that lives only in this process's memory; a later presentation that produces the same digest is
  * accepted at the cost of one HMAC. A wrong secret never matches the digest and always pays the
  * slow hash, so guessing stays as expensive as the hash makes it.
+ *
+ * <p>Slow checks run in a lane of their own: at most {@code slowConcurrency} at a time, each
+ * waiting at most {@code slowWait} for its turn, so a flood of wrong secrets cannot take the CPU
+ * that remembered secrets need. Past the wait a check is refused with {@link Busy}.
  */
 public final class SecretVerifier {
 
@@ -30,7 +37,28 @@ public final class SecretVerifier {
   private final java.util.concurrent.atomic.LongAdder slowChecks =
       new java.util.concurrent.atomic.LongAdder();
 
+  private final Semaphore slowLane;
+  private final long slowWaitNanos;
+
+  /** Too many slow checks are queued: try again shortly. */
+  public static final class Busy extends RuntimeException {
+    Busy() {
+      super("too many secret checks in progress", null, false, false);
+    }
+  }
+
+  /** A verifier whose slow lane is one check wide, waiting up to two seconds. */
   public SecretVerifier(SecretHashes hashes, long maxRemembered) {
+    this(hashes, maxRemembered, 1, Duration.ofSeconds(2));
+  }
+
+  public SecretVerifier(
+      SecretHashes hashes, long maxRemembered, int slowConcurrency, Duration slowWait) {
+    if (slowConcurrency < 1) {
+      throw new IllegalArgumentException("slowConcurrency must be at least 1");
+    }
+    this.slowLane = new Semaphore(slowConcurrency, true);
+    this.slowWaitNanos = slowWait.toNanos();
     this.hashes = hashes;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
@@ -40,15 +68,18 @@ public final class SecretVerifier {
     this.dummyHash = hashes.hash(SecretHashes.generateSecret(new SecureRandom()));
   }
 
-  /** True when {@code presented} is the secret that {@code secret} holds the hash of. */
+  /**
+   * True when {@code presented} is the secret that {@code secret} holds the hash of.
+   *
+   * @throws Busy when the slow lane stayed full for the whole wait
+   */
   public boolean matches(ClientSecret secret, String presented) {
     byte[] digest = digest(presented);
     byte[] known = verified.getIfPresent(secret.hash());
     if (known != null && MessageDigest.isEqual(known, digest)) {
       return true;
     }
-    slowChecks.increment();
-    if (hashes.verify(presented, secret.hash())) {
+    if (slowVerify(presented, secret.hash())) {
       verified.put(secret.hash(), digest);
       return true;
     }
@@ -58,10 +89,28 @@ public final class SecretVerifier {
   /**
    * Pays the cost of one slow check for nothing, so an unknown client costs what a wrong secret
    * does.
+   *
+   * @throws Busy when the slow lane stayed full for the whole wait
    */
   public void burn(String presented) {
-    slowChecks.increment();
-    hashes.verify(presented, dummyHash);
+    slowVerify(presented, dummyHash);
+  }
+
+  private boolean slowVerify(String presented, String hash) {
+    try {
+      if (!slowLane.tryAcquire(slowWaitNanos, TimeUnit.NANOSECONDS)) {
+        throw new Busy();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Busy();
+    }
+    try {
+      slowChecks.increment();
+      return hashes.verify(presented, hash);
+    } finally {
+      slowLane.release();
+    }
   }
 
   /** How many slow hash checks this verifier has paid for, for metrics. */

@@ -38,6 +38,9 @@ final class ErrorRenderer {
       // every 401, so every invalid_client answer carries it and all of them look alike.
       ctx.header("WWW-Authenticate", REALM);
     }
+    if (error.status() == 503) {
+      ctx.header("Retry-After", "1");
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error.code());
     body.put("error_description", error.description());

@@ -84,7 +84,9 @@ public final class IdxAuthServer implements AutoCloseable {
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
-      SecretVerifier verifier = new SecretVerifier(SecretHashes.DEFAULT, 100_000);
+      SecretVerifier verifier =
+          new SecretVerifier(
+              SecretHashes.DEFAULT, 100_000, config.slowCheckConcurrency(), config.slowCheckWait());
       TokenMetrics metrics = new TokenMetrics(registry, verifier);
       TokenEndpoint token =
           new TokenEndpoint(

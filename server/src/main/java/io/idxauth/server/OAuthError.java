@@ -35,6 +35,11 @@ public final class OAuthError extends RuntimeException {
     return new OAuthError("invalid_scope", 400, description);
   }
 
+  /** The service is too busy checking secrets; the client should retry shortly (503). */
+  public static OAuthError temporarilyUnavailable(String description) {
+    return new OAuthError("temporarily_unavailable", 503, description);
+  }
+
   public String code() {
     return code;
   }

@@ -36,7 +36,9 @@ public record ServerConfig(
     String kek,
     Path kekFile,
     int maxRequestBytes,
-    boolean nativeCrypto) {
+    boolean nativeCrypto,
+    int slowCheckConcurrency,
+    Duration slowCheckWait) {
 
   /** The setting names, as in the config file; the environment variable is IDX_AUTH_ + upper. */
   public static final List<String> SETTINGS =
@@ -51,7 +53,9 @@ public record ServerConfig(
           "kek",
           "kek-file",
           "max-request-bytes",
-          "native-crypto");
+          "native-crypto",
+          "slow-check-concurrency",
+          "slow-check-wait-ms");
 
   public static final String DEFAULT_AUDIENCE = "idx-api";
 
@@ -134,6 +138,11 @@ public record ServerConfig(
     Path kekFile = values.containsKey("kek-file") ? Path.of(values.get("kek-file")) : null;
     int maxRequest = intSetting(values, "max-request-bytes", 16 * 1024, 1024, 1 << 20, problems);
     boolean nativeCrypto = !"false".equalsIgnoreCase(values.getOrDefault("native-crypto", "true"));
+    // One core or fewer for slow secret hashes, so that remembered secrets keep the rest.
+    int cores = Runtime.getRuntime().availableProcessors();
+    int slowConcurrency =
+        intSetting(values, "slow-check-concurrency", Math.max(1, cores - 1), 1, 1024, problems);
+    int slowWaitMs = intSetting(values, "slow-check-wait-ms", 2000, 0, 60_000, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
     }
@@ -148,7 +157,9 @@ public record ServerConfig(
         kek,
         kekFile,
         maxRequest,
-        nativeCrypto);
+        nativeCrypto,
+        slowConcurrency,
+        Duration.ofMillis(slowWaitMs));
   }
 
   private static String validIssuer(String issuer, List<String> problems) {
@@ -204,7 +215,9 @@ public record ServerConfig(
         kek,
         kekFile,
         maxRequestBytes,
-        nativeCrypto);
+        nativeCrypto,
+        slowCheckConcurrency,
+        slowCheckWait);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.idxauth.core.Grant;
 import io.idxauth.core.IssuedToken;
 import io.idxauth.core.MalformedScopeException;
 import io.idxauth.core.RequestedScope;
+import io.idxauth.core.SecretVerifier;
 import io.idxauth.core.TokenMinter;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -83,8 +84,13 @@ final class TokenEndpoint implements Handler {
       throw OAuthError.invalidScope(e.getMessage());
     }
 
-    ClientAuthenticator.Outcome outcome =
-        authenticator.authenticate(credentials.clientId(), credentials.secret());
+    ClientAuthenticator.Outcome outcome;
+    try {
+      outcome = authenticator.authenticate(credentials.clientId(), credentials.secret());
+    } catch (SecretVerifier.Busy e) {
+      throw OAuthError.temporarilyUnavailable(
+          "too many client authentications are in progress; retry in a second");
+    }
     if (!outcome.authenticated()) {
       metrics.refused(outcome.refusal());
       LOG.info(

@@ -98,8 +98,13 @@ public final class TestService implements AutoCloseable {
 
   /** Stops the service if it runs and starts it again on the same store and key-encryption key. */
   public void restart() {
+    restart(Map.of());
+  }
+
+  /** As {@link #restart()}, with some settings changed. */
+  public void restart(Map<String, String> overrides) {
     stop();
-    server = IdxAuthServer.start(config(Map.of()));
+    server = IdxAuthServer.start(config(overrides));
   }
 
   public ServerConfig config(Map<String, String> overrides) {
