@@ -31,8 +31,11 @@ public final class SecretVerifier {
   /** Digest of the last secret that passed the slow check, per stored hash. */
   private final Cache<String, byte[]> verified;
 
-  /** A hash of the same cost as new secrets, checked when there is no account to check against. */
-  private final String dummyHash;
+  /**
+   * A hash of the same cost as new secrets, checked when there is no account to check against; made
+   * on first use, so that start-up does not pay for it.
+   */
+  private final java.util.function.Supplier<String> dummyHash;
 
   private final java.util.concurrent.atomic.LongAdder slowChecks =
       new java.util.concurrent.atomic.LongAdder();
@@ -65,7 +68,7 @@ public final class SecretVerifier {
     this.digestKey = new SecretKeySpec(key, "HmacSHA256");
     this.mac = ThreadLocal.withInitial(this::newMac);
     this.verified = Caffeine.newBuilder().maximumSize(maxRemembered).build();
-    this.dummyHash = hashes.hash(SecretHashes.generateSecret(new SecureRandom()));
+    this.dummyHash = memoize(() -> hashes.hash(SecretHashes.generateSecret(new SecureRandom())));
   }
 
   /**
@@ -93,7 +96,7 @@ public final class SecretVerifier {
    * @throws Busy when the slow lane stayed full for the whole wait
    */
   public void burn(String presented) {
-    slowVerify(presented, dummyHash);
+    slowVerify(presented, dummyHash.get());
   }
 
   private boolean slowVerify(String presented, String hash) {
@@ -116,6 +119,19 @@ public final class SecretVerifier {
   /** How many slow hash checks this verifier has paid for, for metrics. */
   public long slowChecks() {
     return slowChecks.sum();
+  }
+
+  private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> make) {
+    java.util.concurrent.atomic.AtomicReference<T> value =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    return () -> {
+      T v = value.get();
+      if (v == null) {
+        value.compareAndSet(null, make.get());
+        v = value.get();
+      }
+      return v;
+    };
   }
 
   private byte[] digest(String presented) {

@@ -25,8 +25,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -65,6 +67,9 @@ public final class IdxAuthServer implements AutoCloseable {
   public static IdxAuthServer start(ServerConfig config) {
     KeyEncryptionKey kek = KekSource.load(config);
     Clock clock = Clock.systemUTC();
+    // Loading the native provider takes a while; it runs while the store opens.
+    CompletableFuture<Provider> provider =
+        CompletableFuture.supplyAsync(() -> SigningProvider.select(config.nativeCrypto()));
     Database database = Database.openEmbedded(config.dataDir());
     try {
       JdbcStore store = new JdbcStore(database);
@@ -72,7 +77,7 @@ public final class IdxAuthServer implements AutoCloseable {
           KeyRing.open(
               store,
               kek,
-              SigningProvider.select(config.nativeCrypto()),
+              provider.join(),
               config.rfc9068Type() ? new JOSEObjectType("at+jwt") : JOSEObjectType.JWT,
               clock);
       CachedDirectory directory = new CachedDirectory(store, 100_000, Duration.ofMillis(500));

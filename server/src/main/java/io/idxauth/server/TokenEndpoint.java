@@ -30,6 +30,7 @@ final class TokenEndpoint implements Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
   private static final String FORM = "application/x-www-form-urlencoded";
+  private static final long DRAIN_LIMIT = 1 << 20;
 
   private final ClientAuthenticator authenticator;
   private final EntitlementResolver resolver;
@@ -129,6 +130,7 @@ final class TokenEndpoint implements Handler {
     }
     long length = ctx.req().getContentLengthLong();
     if (length > maxRequestBytes) {
+      drainModestBody(ctx, length);
       throw OAuthError.invalidRequest(
           413, "the request body is larger than " + maxRequestBytes + " bytes");
     }
@@ -139,6 +141,33 @@ final class TokenEndpoint implements Handler {
           "client credentials must be sent in the request body, never in the URI");
     }
     return FormBody.parse(ctx.bodyAsBytes());
+  }
+
+  /**
+   * Reads and discards a too-large body of modest size before answering, so that a client still
+   * sending it reads the 413 instead of a reset connection; a huge one is cut off.
+   */
+  private static void drainModestBody(Context ctx, long length) {
+    ctx.header("Connection", "close");
+    if (length > DRAIN_LIMIT) {
+      return;
+    }
+    try {
+      java.io.InputStream in = ctx.req().getInputStream();
+      long left = length;
+      while (left > 0) {
+        long skipped = in.skip(left);
+        if (skipped <= 0) {
+          if (in.read() < 0) {
+            return;
+          }
+          skipped = 1;
+        }
+        left -= skipped;
+      }
+    } catch (java.io.IOException e) {
+      // The client went away; the refusal stands either way.
+    }
   }
 
   private static boolean isForm(String contentType) {
