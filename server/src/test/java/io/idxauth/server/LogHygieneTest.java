@@ -1,0 +1,79 @@
+package io.idxauth.server;
+
+import static io.idxauth.server.TestService.CLIENT;
+import static io.idxauth.server.TestService.SECRET;
+import static io.idxauth.server.TestService.basic;
+import static io.idxauth.server.TestService.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Never a secret or a whole token in a log line, even at DEBUG. */
+class LogHygieneTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void logs_name_the_client_but_never_its_secret_or_token() throws Exception {
+    Logger ours = (Logger) LoggerFactory.getLogger("io.idxauth");
+    Level before = ours.getLevel();
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    ours.addAppender(captured);
+    ours.setLevel(Level.DEBUG);
+    try (TestService service = TestService.start(dir)) {
+      String token =
+          new ObjectMapper()
+              .readTree(
+                  service
+                      .postForm(
+                          form(
+                              "grant_type",
+                              "client_credentials",
+                              "client_id",
+                              CLIENT,
+                              "client_secret",
+                              SECRET,
+                              "scope",
+                              "pqd"))
+                      .body())
+              .path("access_token")
+              .asText();
+      service.postForm(
+          form(
+              "grant_type", "client_credentials",
+              "client_id", CLIENT,
+              "client_secret", "wrong-secret-to-hide"));
+      service.postForm(
+          form("grant_type", "client_credentials"),
+          "Authorization",
+          basic("nobody", "basic-secret-to-hide"));
+
+      String logs =
+          String.join(
+              "\n",
+              captured.list.stream()
+                  .map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap())
+                  .toList());
+      assertThat(logs).contains("client refused").contains(CLIENT).contains("token issued");
+      String signature = token.substring(token.lastIndexOf('.') + 1);
+      assertThat(logs)
+          .doesNotContain(SECRET)
+          .doesNotContain("wrong-secret-to-hide")
+          .doesNotContain("basic-secret-to-hide")
+          .doesNotContain(token)
+          .doesNotContain(signature);
+    } finally {
+      ours.detachAppender(captured);
+      ours.setLevel(before);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.idxauth.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One typed configuration: option over environment over file over default, validated at once. */
+class ServerConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void defaults_serve_on_8080_as_localhost_issuer() {
+    ServerConfig config = ServerConfig.load(Map.of(), Map.of(), null);
+
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.issuerUrl()).isEqualTo("http://localhost:8080");
+    assertThat(config.audience()).isEqualTo("idx-api");
+    assertThat(config.tokenLifetime()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.rfc9068Type()).isFalse();
+    assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+  }
+
+  @Test
+  void option_beats_environment_beats_file() throws Exception {
+    Path file = dir.resolve("idx-auth.yaml");
+    Files.writeString(file, "port: 7000\naudience: from-file\ntoken-lifetime: 600\n");
+    Map<String, String> env =
+        Map.of("IDX_AUTH_PORT", "7001", "IDX_AUTH_AUDIENCE", "from-env", "PATH", "/usr/bin");
+
+    ServerConfig config = ServerConfig.load(Map.of("port", "7002"), env, file);
+
+    assertThat(config.port()).isEqualTo(7002);
+    assertThat(config.audience()).isEqualTo("from-env");
+    assertThat(config.tokenLifetime()).isEqualTo(Duration.ofSeconds(600));
+  }
+
+  @Test
+  void issuer_loses_its_trailing_slash() {
+    ServerConfig config =
+        ServerConfig.load(Map.of("issuer", "https://auth.idx.example/"), Map.of(), null);
+
+    assertThat(config.issuerUrl()).isEqualTo("https://auth.idx.example");
+  }
+
+  @Test
+  void every_invalid_setting_is_named_at_once() {
+    Map<String, String> bad =
+        Map.of(
+            "port", "eighty",
+            "token-lifetime", "5",
+            "token-type", "jwt-ish",
+            "issuer", "ftp://x?y");
+
+    assertThatThrownBy(() -> ServerConfig.load(bad, Map.of(), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("port: 'eighty' is not a whole number")
+        .hasMessageContaining("token-lifetime: 5 is outside 60..86400")
+        .hasMessageContaining("token-type: 'jwt-ish' must be JWT or at+jwt")
+        .hasMessageContaining("issuer: 'ftp://x?y' must be an http(s) URL");
+  }
+
+  @Test
+  void unknown_key_in_the_file_is_refused() throws Exception {
+    Path file = dir.resolve("idx-auth.yaml");
+    Files.writeString(file, "prot: 7000\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(Map.of(), Map.of(), file))
+        .hasMessageContaining("unknown setting 'prot'");
+  }
+
+  @Test
+  void printed_configuration_never_shows_the_key_encryption_key() {
+    String kek = "c2VjcmV0LWtleS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=";
+    ServerConfig config = ServerConfig.load(Map.of(), Map.of("IDX_AUTH_KEK", kek), null);
+
+    assertThat(config.toString()).doesNotContain(kek).contains("(environment)");
+  }
+}
