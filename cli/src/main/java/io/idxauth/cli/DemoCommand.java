@@ -63,6 +63,8 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> defaults = new HashMap<>();
+    // Any free port for metrics, so that a demo never fails for want of the management port.
+    defaults.put("management-port", "0");
     ServerConfig config = options.load(defaults);
     if (config.kek() == null && config.kekFile() == null) {
       Path kekFile = config.dataDir().resolve("kek");
@@ -85,6 +87,8 @@ final class DemoCommand implements Callable<Integer> {
       out.println("idx-auth demo is running at " + base + " (issuer " + config.issuerUrl() + ")");
       out.println("  self-check: " + check);
       out.println("  metadata:   " + base + "/.well-known/oauth-authorization-server");
+      out.println(
+          "  metrics:    http://127.0.0.1:" + server.managementPort() + "/metrics (local only)");
       out.println("  demo secrets of every demo account: " + secretsFile(config.dataDir()));
       out.println();
       out.println("Get a token scoped to pqd and mtrd:");

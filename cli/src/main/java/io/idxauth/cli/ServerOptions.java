@@ -46,15 +46,14 @@ final class ServerOptions {
     return out;
   }
 
+  /** The configuration from these options, the environment and the config file, over defaults. */
   ServerConfig load(Map<String, String> defaults) {
-    Map<String, String> settings = new HashMap<>(defaults);
-    settings.putAll(asSettings());
     Map<String, String> env = System.getenv();
     Path file = config;
     if (file == null && env.get("IDX_AUTH_CONFIG") != null) {
       file = Path.of(env.get("IDX_AUTH_CONFIG"));
     }
-    return ServerConfig.load(settings, env, file);
+    return ServerConfig.load(defaults, asSettings(), env, file);
   }
 
   private static void put(Map<String, String> out, String key, Object value) {

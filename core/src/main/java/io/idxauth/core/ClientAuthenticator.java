@@ -36,23 +36,17 @@ public final class ClientAuthenticator {
   }
 
   public Outcome authenticate(String clientId, String secret) {
-    Optional<AccountRecord> found = directory.account(clientId);
+    // A client_id no account can have is unknown without a lookup, so it is neither queried nor
+    // cached.
+    Optional<AccountRecord> found =
+        ServiceAccount.isValidClientId(clientId) ? directory.account(clientId) : Optional.empty();
     if (found.isEmpty()) {
       verifier.burn(secret);
       return new Outcome(null, Refusal.UNKNOWN_CLIENT);
     }
     AccountRecord account = found.get();
     Instant now = clock.instant();
-    ClientSecret matched = null;
-    for (ClientSecret candidate : account.secrets()) {
-      if (verifier.matches(candidate, secret)) {
-        matched = candidate;
-        break;
-      }
-    }
-    if (account.secrets().isEmpty()) {
-      verifier.burn(secret);
-    }
+    ClientSecret matched = verifier.match(account.secrets(), secret);
     if (matched == null) {
       return new Outcome(account, Refusal.WRONG_SECRET);
     }

@@ -20,7 +20,12 @@ public final class SecretHashes {
   /** OWASP Password Storage Cheat Sheet minimum for Argon2id. */
   public static final SecretHashes DEFAULT = new SecretHashes(19 * 1024, 2);
 
-  private static final int SALT_BYTES = 16;
+  static final int MAX_BCRYPT_COST = 16;
+  static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
+  static final int MAX_ARGON2_MEMORY_KIB = 1024 * 1024;
+  static final int MAX_ARGON2_ITERATIONS = 10;
+  static final int MAX_ARGON2_PARALLELISM = 16;
+
   private static final int HASH_BYTES = 32;
 
   private final Argon2Function argon2;
@@ -47,18 +52,32 @@ public final class SecretHashes {
     try {
       if (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$")) {
         int cost = BcryptFunction.getInstanceFromHash(hash).getLogarithmicRounds();
-        if (cost < 4 || cost > 31) {
-          return "bcrypt cost must be 4..31, not " + cost;
+        if (cost < 4 || cost > MAX_BCRYPT_COST) {
+          return "bcrypt cost must be 4.." + MAX_BCRYPT_COST + ", not " + cost;
         }
         return hash.length() == 60 ? null : "a bcrypt hash is 60 characters";
       }
       if (hash.startsWith("$argon2id$")) {
-        Argon2Function.getInstanceFromHash(hash);
+        Argon2Function argon2 = Argon2Function.getInstanceFromHash(hash);
+        // Bounds keep one imported hash from holding the slow lane for minutes or the heap.
+        if (argon2.getMemory() > MAX_ARGON2_MEMORY_KIB
+            || argon2.getIterations() > MAX_ARGON2_ITERATIONS
+            || argon2.getParallelism() > MAX_ARGON2_PARALLELISM) {
+          return "Argon2id cost too high (at most m="
+              + MAX_ARGON2_MEMORY_KIB
+              + ", t="
+              + MAX_ARGON2_ITERATIONS
+              + ", p="
+              + MAX_ARGON2_PARALLELISM
+              + ")";
+        }
         return null;
       }
       if (hash.startsWith("$pbkdf2-")) {
-        Pbkdf2.parse(hash);
-        return null;
+        Pbkdf2 pbkdf2 = Pbkdf2.parse(hash);
+        return pbkdf2.iterations() > MAX_PBKDF2_ITERATIONS
+            ? "PBKDF2 iterations too high (at most " + MAX_PBKDF2_ITERATIONS + ")"
+            : null;
       }
     } catch (RuntimeException e) {
       return "malformed hash: " + e.getMessage();
@@ -68,6 +87,9 @@ public final class SecretHashes {
 
   /** Checks a secret against a stored hash, paying its full cost. Never throws on a bad hash. */
   public boolean verify(String secret, String hash) {
+    if (describe(hash) != null) {
+      return false;
+    }
     try {
       if (hash.startsWith("$argon2id$")) {
         return Argon2Function.getInstanceFromHash(hash).check(secret, hash);

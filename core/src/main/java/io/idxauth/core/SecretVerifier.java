@@ -77,16 +77,35 @@ public final class SecretVerifier {
    * @throws Busy when the slow lane stayed full for the whole wait
    */
   public boolean matches(ClientSecret secret, String presented) {
+    return match(java.util.List.of(secret), presented) != null;
+  }
+
+  /**
+   * The secret among {@code secrets} that {@code presented} is, or {@code null}. Remembered digests
+   * are compared first, for all of them, so a client using any of its secrets gets the fast path;
+   * only then are the slow hashes paid. With no secret to check, one slow check is paid anyway.
+   *
+   * @throws Busy when the slow lane stayed full for the whole wait
+   */
+  public ClientSecret match(java.util.List<ClientSecret> secrets, String presented) {
     byte[] digest = digest(presented);
-    byte[] known = verified.getIfPresent(secret.hash());
-    if (known != null && MessageDigest.isEqual(known, digest)) {
-      return true;
+    for (ClientSecret secret : secrets) {
+      byte[] known = verified.getIfPresent(secret.hash());
+      if (known != null && MessageDigest.isEqual(known, digest)) {
+        return secret;
+      }
     }
-    if (slowVerify(presented, secret.hash())) {
-      verified.put(secret.hash(), digest);
-      return true;
+    if (secrets.isEmpty()) {
+      burn(presented);
+      return null;
     }
-    return false;
+    for (ClientSecret secret : secrets) {
+      if (slowVerify(presented, secret.hash())) {
+        verified.put(secret.hash(), digest);
+        return secret;
+      }
+    }
+    return null;
   }
 
   /**

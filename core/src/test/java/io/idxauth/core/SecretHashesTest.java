@@ -171,4 +171,17 @@ class SecretHashesTest {
     assertThat(secret).hasSize(43).matches("[A-Za-z0-9_-]+");
     assertThat(SecretHashes.generateSecret(new SecureRandom())).isNotEqualTo(secret);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "$2b$17$jE5tUOCf9p9XqFUIXr9LZe6N3gYhs6GS.xDGaGZ4W/UjQtj5vRN2a",
+        "$pbkdf2-sha256$i=2000000000$+7/V/jt+nvj3s26bvbHz/w$Cz78GRlfj0LUfksukOwqmt/lYK9K1YgEx2AEJhWZyro",
+        "$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHQxMjM0$nueVszpMIsOW/6dCv55wUVZ2iJS2zJlbfHlwmZbYdd4",
+        "$argon2id$v=19$m=4096,t=100,p=1$c29tZXNhbHQxMjM0$nueVszpMIsOW/6dCv55wUVZ2iJS2zJlbfHlwmZbYdd4",
+      })
+  void hash_too_costly_to_check_is_refused_and_never_checked(String hash) {
+    assertThat(SecretHashes.describe(hash)).isNotNull();
+    assertThat(HASHES.verify("anything", hash)).isFalse();
+  }
 }

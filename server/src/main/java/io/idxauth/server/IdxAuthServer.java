@@ -29,6 +29,9 @@ import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,6 +46,8 @@ public final class IdxAuthServer implements AutoCloseable {
   private final CachedDirectory directory;
   private final KeyRing keys;
   private final Javalin app;
+  private final ServerConnector listener;
+  private final ServerConnector management;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -51,7 +56,11 @@ public final class IdxAuthServer implements AutoCloseable {
       Database database,
       CachedDirectory directory,
       KeyRing keys,
-      Javalin app) {
+      Javalin app,
+      ServerConnector listener,
+      ServerConnector management) {
+    this.listener = listener;
+    this.management = management;
     this.config = config;
     this.database = database;
     this.directory = directory;
@@ -105,6 +114,8 @@ public final class IdxAuthServer implements AutoCloseable {
       HealthEndpoint health =
           new HealthEndpoint(() -> directory.storeReachable() && keys.active() != null);
       byte[] openApi = resource("/openapi.yaml");
+      AtomicReference<ServerConnector> listener = new AtomicReference<>();
+      AtomicReference<ServerConnector> management = new AtomicReference<>();
 
       Javalin app =
           Javalin.create(
@@ -115,13 +126,45 @@ public final class IdxAuthServer implements AutoCloseable {
                 c.routes.before(IdxAuthServer::requestId);
                 c.routes.after(ctx -> MDC.remove("request_id"));
                 c.routes.post("/oauth2/token", token);
-                methodNotAllowed(c.routes, "/oauth2/token", "POST", errors);
+                onlyMethod(c.routes, "/oauth2/token", "POST", errors);
                 c.routes.get(
                     MetadataEndpoint.PATH,
                     new MetadataEndpoint(config.issuerUrl(), directory::entityNames, json));
                 c.routes.get(JwksEndpoint.PATH, new JwksEndpoint(keys));
                 c.routes.get(
                     "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+                // Metrics only on the management listener: refusal reasons and traffic are the
+                // operator's business, not the callers'.
+                // Two listeners: the public one, and a management one for /metrics.
+                c.jetty.addConnector(
+                    (server, http) -> {
+                      ServerConnector connector =
+                          new ServerConnector(server, new HttpConnectionFactory(http));
+                      connector.setHost(config.host());
+                      connector.setPort(config.port());
+                      listener.set(connector);
+                      return connector;
+                    });
+                c.jetty.addConnector(
+                    (server, http) -> {
+                      ServerConnector connector =
+                          new ServerConnector(server, new HttpConnectionFactory(http));
+                      connector.setHost(config.managementHost());
+                      connector.setPort(config.managementPort());
+                      management.set(connector);
+                      return connector;
+                    });
+                c.routes.before(
+                    ctx -> {
+                      String path = ctx.path();
+                      boolean onManagement =
+                          ctx.req().getLocalPort() == management.get().getLocalPort();
+                      // Health on both listeners; /metrics only, and nothing else, on management.
+                      if (!path.startsWith("/health/") && onManagement != path.equals("/metrics")) {
+                        errors.problem(ctx, 404, "Not Found", "no resource at " + path);
+                        ctx.skipRemainingHandlers();
+                      }
+                    });
                 c.routes.get(
                     "/metrics",
                     ctx ->
@@ -140,14 +183,31 @@ public final class IdxAuthServer implements AutoCloseable {
                       }
                     });
               });
-      app.start(config.host(), config.port());
+      try {
+        app.start();
+      } catch (RuntimeException e) {
+        app.stop();
+        directory.close();
+        throw new IllegalArgumentException(
+            "cannot listen on "
+                + config.host()
+                + ":"
+                + config.port()
+                + " (is the port in use?): "
+                + e.getMessage());
+      }
       LOG.info(
           "idx-auth serving on {}:{} as issuer {} (signing key {})",
           config.host(),
-          app.port(),
+          listener.get().getLocalPort(),
           config.issuerUrl(),
           keys.active().kid());
-      return new IdxAuthServer(config, database, directory, keys, app);
+      LOG.info(
+          "metrics on the management listener {}:{}/metrics",
+          config.managementHost(),
+          management.get().getLocalPort());
+      return new IdxAuthServer(
+          config, database, directory, keys, app, listener.get(), management.get());
     } catch (KeyEncryptionKey.KeyUnsealException e) {
       database.close();
       throw new IllegalArgumentException(e.getMessage());
@@ -169,18 +229,18 @@ public final class IdxAuthServer implements AutoCloseable {
     ctx.header("X-Request-Id", id);
   }
 
-  private static void methodNotAllowed(
+  /** Refuses every method but {@code allow} on {@code path}, HEAD, TRACE and unknown ones too. */
+  private static void onlyMethod(
       io.javalin.config.RoutesConfig routes, String path, String allow, ErrorRenderer errors) {
-    io.javalin.http.Handler refuse =
+    routes.before(
+        path,
         ctx -> {
-          ctx.header("Allow", allow);
-          errors.problem(ctx, 405, "Method Not Allowed", path + " accepts only " + allow);
-        };
-    routes.get(path, refuse);
-    routes.put(path, refuse);
-    routes.patch(path, refuse);
-    routes.delete(path, refuse);
-    routes.options(path, refuse);
+          if (!ctx.req().getMethod().equals(allow)) {
+            ctx.header("Allow", allow);
+            errors.problem(ctx, 405, "Method Not Allowed", path + " accepts only " + allow);
+            ctx.skipRemainingHandlers();
+          }
+        });
   }
 
   private static byte[] resource(String name) {
@@ -196,7 +256,12 @@ public final class IdxAuthServer implements AutoCloseable {
 
   /** The port the service listens on. */
   public int port() {
-    return app.port();
+    return listener.getLocalPort();
+  }
+
+  /** The port of the management listener ({@code /metrics}, health). */
+  public int managementPort() {
+    return management.getLocalPort();
   }
 
   public ServerConfig config() {

@@ -1,5 +1,6 @@
 package io.idxauth.server;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -38,7 +39,9 @@ public record ServerConfig(
     int maxRequestBytes,
     boolean nativeCrypto,
     int slowCheckConcurrency,
-    Duration slowCheckWait) {
+    Duration slowCheckWait,
+    String managementHost,
+    int managementPort) {
 
   /** The setting names, as in the config file; the environment variable is IDX_AUTH_ + upper. */
   public static final List<String> SETTINGS =
@@ -55,7 +58,9 @@ public record ServerConfig(
           "max-request-bytes",
           "native-crypto",
           "slow-check-concurrency",
-          "slow-check-wait-ms");
+          "slow-check-wait-ms",
+          "management-host",
+          "management-port");
 
   public static final String DEFAULT_AUDIENCE = "idx-api";
 
@@ -76,23 +81,55 @@ public record ServerConfig(
    * @throws IllegalArgumentException listing every invalid setting
    */
   public static ServerConfig load(Map<String, String> options, Map<String, String> env, Path file) {
-    Map<String, String> values = new HashMap<>();
-    if (file != null) {
-      values.putAll(readFile(file));
-    }
+    return load(Map.of(), options, env, file);
+  }
+
+  /** As {@link #load(Map, Map, Path)}, over {@code defaults} of the caller's own. */
+  public static ServerConfig load(
+      Map<String, String> defaults,
+      Map<String, String> options,
+      Map<String, String> env,
+      Path file) {
+    Map<String, String> fromEnv = new HashMap<>();
     for (String setting : SETTINGS) {
-      String fromEnv = env.get(envName(setting));
-      if (fromEnv != null && !fromEnv.isBlank()) {
-        values.put(setting, fromEnv);
+      String value = env.get(envName(setting));
+      if (value != null && !value.isBlank()) {
+        fromEnv.put(setting, value);
       }
     }
+    Map<String, String> fromOptions = new HashMap<>();
     options.forEach(
         (k, v) -> {
           if (v != null) {
-            values.put(k, v);
+            fromOptions.put(k, v);
           }
         });
+    Map<String, String> values = new HashMap<>();
+    for (Map<String, String> layer :
+        List.of(
+            defaults,
+            file == null ? Map.<String, String>of() : readFile(file),
+            fromEnv,
+            fromOptions)) {
+      overlay(values, layer);
+    }
     return from(values);
+  }
+
+  /**
+   * Lays a higher-precedence source over the settings so far. {@code kek} and {@code kek-file} are
+   * two ways to give one thing: a source that gives either replaces both.
+   */
+  private static void overlay(Map<String, String> values, Map<String, String> layer) {
+    if (layer.containsKey("kek") && layer.containsKey("kek-file")) {
+      throw new IllegalArgumentException(
+          "give the key-encryption key once: kek or kek-file, not both in the same place");
+    }
+    if (layer.containsKey("kek") || layer.containsKey("kek-file")) {
+      values.remove("kek");
+      values.remove("kek-file");
+    }
+    values.putAll(layer);
   }
 
   private static Map<String, String> readFile(Path file) {
@@ -111,9 +148,20 @@ public record ServerConfig(
           throw new IllegalArgumentException(
               file + ": unknown setting '" + e.getKey() + "' (known: " + SETTINGS + ")");
         }
-        out.put(e.getKey(), e.getValue().asText());
+        JsonNode value = e.getValue();
+        if (value.isNull()) {
+          continue;
+        }
+        if (!value.isValueNode()) {
+          throw new IllegalArgumentException(
+              file + ": setting '" + e.getKey() + "' must be a single value");
+        }
+        out.put(e.getKey(), value.asText());
       }
       return out;
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(
+          "config file " + file + ": " + io.idxauth.store.YamlErrors.describe(e));
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
     }
@@ -143,6 +191,8 @@ public record ServerConfig(
     int slowConcurrency =
         intSetting(values, "slow-check-concurrency", Math.max(1, cores - 1), 1, 1024, problems);
     int slowWaitMs = intSetting(values, "slow-check-wait-ms", 2000, 0, 60_000, problems);
+    String managementHost = values.getOrDefault("management-host", "127.0.0.1");
+    int managementPort = intSetting(values, "management-port", 9464, 0, 65535, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
     }
@@ -159,7 +209,9 @@ public record ServerConfig(
         maxRequest,
         nativeCrypto,
         slowConcurrency,
-        Duration.ofMillis(slowWaitMs));
+        Duration.ofMillis(slowWaitMs),
+        managementHost,
+        managementPort);
   }
 
   private static String validIssuer(String issuer, List<String> problems) {
@@ -217,7 +269,9 @@ public record ServerConfig(
         maxRequestBytes,
         nativeCrypto,
         slowCheckConcurrency,
-        slowCheckWait);
+        slowCheckWait,
+        managementHost,
+        managementPort);
   }
 
   @Override

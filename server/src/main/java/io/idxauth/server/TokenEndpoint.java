@@ -96,7 +96,9 @@ final class TokenEndpoint implements Handler {
       metrics.refused(outcome.refusal());
       LOG.info(
           "client refused: client_id={} reason={} basic={}",
-          credentials.clientId(),
+          outcome.account() == null
+              ? unknownForLog(credentials.clientId())
+              : credentials.clientId(),
           outcome.refusal(),
           credentials.basic());
       throw OAuthError.invalidClient("client authentication failed");
@@ -144,6 +146,19 @@ final class TokenEndpoint implements Handler {
   }
 
   /**
+   * An unknown client_id as the log shows it: its start and length, so that an operator can match
+   * it, while a secret pasted into the wrong field does not end up whole in the log.
+   */
+  static String unknownForLog(String clientId) {
+    if (!io.idxauth.core.ServiceAccount.isValidClientId(clientId)) {
+      return "(malformed, " + clientId.length() + " chars)";
+    }
+    return clientId.length() <= 8
+        ? clientId
+        : clientId.substring(0, 8) + "...(" + clientId.length() + " chars)";
+  }
+
+  /**
    * Reads and discards a too-large body of modest size before answering, so that a client still
    * sending it reads the 413 instead of a reset connection; a huge one is cut off.
    */
@@ -171,7 +186,7 @@ final class TokenEndpoint implements Handler {
   }
 
   private static boolean isForm(String contentType) {
-    String[] parts = contentType.split(";");
+    String[] parts = contentType.split(";", -1);
     if (!parts[0].trim().equalsIgnoreCase(FORM)) {
       return false;
     }

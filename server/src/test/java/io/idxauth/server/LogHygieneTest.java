@@ -56,6 +56,16 @@ class LogHygieneTest {
           form("grant_type", "client_credentials"),
           "Authorization",
           basic("nobody", "basic-secret-to-hide"));
+      service.postForm(
+          form(
+              "grant_type", "client_credentials",
+              "client_id", "evil\nFORGED client refused",
+              "client_secret", "x"));
+      service.postForm(
+          form(
+              "grant_type", "client_credentials",
+              "client_id", "pasted-secret-in-the-id-field-abcdefgh",
+              "client_secret", "x"));
 
       String logs =
           String.join(
@@ -70,7 +80,10 @@ class LogHygieneTest {
           .doesNotContain("wrong-secret-to-hide")
           .doesNotContain("basic-secret-to-hide")
           .doesNotContain(token)
-          .doesNotContain(signature);
+          .doesNotContain(signature)
+          .doesNotContain("FORGED")
+          .doesNotContain("pasted-secret-in-the-id-field-abcdefgh")
+          .contains("pasted-s...(38 chars)");
     } finally {
       ours.detachAppender(captured);
       ours.setLevel(before);

@@ -31,7 +31,7 @@ class MetricsTest {
   }
 
   private static double metric(String name) {
-    HttpResponse<String> response = service.get("/metrics");
+    HttpResponse<String> response = service.getManagement("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
     Matcher m =
         Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
@@ -41,6 +41,15 @@ class MetricsTest {
       sum += Double.parseDouble(m.group(1));
     }
     return sum;
+  }
+
+  @Test
+  void metrics_are_served_only_on_the_management_listener() {
+    assertThat(service.get("/metrics").statusCode()).isEqualTo(404);
+    assertThat(service.getManagement("/metrics").statusCode()).isEqualTo(200);
+    assertThat(service.getManagement("/oauth2/jwks").statusCode()).isEqualTo(404);
+    assertThat(service.getManagement("/health/ready").statusCode()).isEqualTo(200);
+    assertThat(service.get("/health/ready").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -81,7 +90,7 @@ class MetricsTest {
         form("grant_type", "client_credentials", "client_id", "nobody", "client_secret", "x"));
 
     assertThat(metric("idx_auth_tokens_issued_total")).isEqualTo(issued + 1);
-    assertThat(service.get("/metrics").body())
+    assertThat(service.getManagement("/metrics").body())
         .contains("idx_auth_client_refusals_total{reason=\"unknown_client\"} " + (unknown + 1));
   }
 }

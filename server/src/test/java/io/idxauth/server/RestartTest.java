@@ -53,6 +53,30 @@ class RestartTest {
   }
 
   @Test
+  void store_is_readable_by_its_owner_only() throws Exception {
+    Path data = dir.resolve("fresh");
+    try (TestService service = TestService.start(data)) {
+      assertThat(java.nio.file.Files.getPosixFilePermissions(data.resolve("idx-auth.db")))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      assertThat(java.nio.file.Files.getPosixFilePermissions(data))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void port_in_use_is_refused_with_a_clear_message() {
+    try (TestService service = TestService.start(dir)) {
+      ServerConfig taken =
+          service.config(Map.of("port", Integer.toString(service.server().port())));
+
+      assertThatThrownBy(() -> IdxAuthServer.start(taken))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot listen on")
+          .hasMessageContaining("in use");
+    }
+  }
+
+  @Test
   void private_key_is_not_stored_in_clear() throws Exception {
     try (TestService service = TestService.start(dir)) {
       service.stop();

@@ -42,6 +42,49 @@ class ServerConfigTest {
   }
 
   @Test
+  void kek_file_option_beats_kek_in_the_environment() {
+    ServerConfig config =
+        ServerConfig.load(
+            Map.of("kek-file", "/run/secrets/kek"), Map.of("IDX_AUTH_KEK", "AAAA"), null);
+
+    assertThat(config.kek()).isNull();
+    assertThat(config.kekFile()).isEqualTo(Path.of("/run/secrets/kek"));
+  }
+
+  @Test
+  void kek_file_in_the_environment_beats_kek_in_the_file() throws Exception {
+    Path file = dir.resolve("idx-auth.yaml");
+    Files.writeString(file, "kek: AAAA\n");
+
+    ServerConfig config =
+        ServerConfig.load(Map.of(), Map.of("IDX_AUTH_KEK_FILE", "/run/secrets/kek"), file);
+
+    assertThat(config.kek()).isNull();
+    assertThat(config.kekFile()).isEqualTo(Path.of("/run/secrets/kek"));
+  }
+
+  @Test
+  void empty_setting_in_the_file_counts_as_unset() throws Exception {
+    Path file = dir.resolve("idx-auth.yaml");
+    Files.writeString(file, "issuer:\nkek-file:\n");
+
+    ServerConfig config = ServerConfig.load(Map.of(), Map.of(), file);
+
+    assertThat(config.issuerUrl()).isEqualTo("http://localhost:8080");
+    assertThat(config.kekFile()).isNull();
+  }
+
+  @Test
+  void config_file_syntax_error_names_the_line_but_never_quotes_it() throws Exception {
+    Path file = dir.resolve("idx-auth.yaml");
+    Files.writeString(file, "port: 8080\nkek: \"c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1ub3QtbGVhaw\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(Map.of(), Map.of(), file))
+        .hasMessageContaining("not valid YAML at line")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2VjcmV0"));
+  }
+
+  @Test
   void issuer_loses_its_trailing_slash() {
     ServerConfig config =
         ServerConfig.load(Map.of("issuer", "https://auth.idx.example/"), Map.of(), null);

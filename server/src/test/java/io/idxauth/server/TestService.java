@@ -113,6 +113,7 @@ public final class TestService implements AutoCloseable {
     settings.put("host", "127.0.0.1");
     settings.put("port", Integer.toString(freePort()));
     settings.put("kek", kek);
+    settings.put("management-port", "0");
     settings.putAll(overrides);
     return ServerConfig.load(settings, Map.of(), null);
   }
@@ -142,6 +143,14 @@ public final class TestService implements AutoCloseable {
 
   public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build());
+  }
+
+  /** A GET on the management listener. */
+  public HttpResponse<String> getManagement(String path) {
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + path))
+            .GET()
+            .build());
   }
 
   /** Posts a form body, with alternating header names and values. */

@@ -256,6 +256,36 @@ class TokenEndpointTest {
     assertError(service.postForm(form("grant_type", "client_credentials")), 401, "invalid_client");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "evil\nclient refused: client_id=forged",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "spa ce",
+        ""
+      })
+  void client_id_no_account_can_have_is_an_unknown_client(String clientId) throws Exception {
+    assertError(
+        service.postForm(
+            form("grant_type", "client_credentials", "client_id", clientId, "client_secret", "x")),
+        401,
+        "invalid_client");
+  }
+
+  @Test
+  void oversized_chunked_body_is_refused_with_413() throws Exception {
+    byte[] body = credentials("padding", "x".repeat(64 * 1024)).getBytes(StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(service.base() + "/oauth2/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build();
+
+    assertError(service.send(request), 413, "invalid_request");
+  }
+
   @Test
   void missing_client_secret_is_invalid_client() throws Exception {
     assertError(
@@ -315,7 +345,15 @@ class TokenEndpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"application/json", "text/plain", "multipart/form-data; boundary=x"})
+  @ValueSource(
+      strings = {
+        "application/json",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+        ";",
+        ";;;",
+        " "
+      })
   void other_content_type_is_invalid_request(String contentType) throws Exception {
     assertError(
         service.postForm(credentials(), "Content-Type", contentType), 400, "invalid_request");
@@ -393,7 +431,7 @@ class TokenEndpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"GET", "PUT", "DELETE", "PATCH"})
+  @ValueSource(strings = {"GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO"})
   void other_methods_are_405_with_allow_post(String method) {
     HttpResponse<String> response =
         service.send(

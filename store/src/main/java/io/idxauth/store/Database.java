@@ -5,6 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -14,6 +18,11 @@ public final class Database implements AutoCloseable {
   /** The SQLite file the embedded store keeps under its data directory. */
   public static final String SQLITE_FILE = "idx-auth.db";
 
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
   private final HikariDataSource dataSource;
 
   private Database(HikariDataSource dataSource) {
@@ -22,13 +31,21 @@ public final class Database implements AutoCloseable {
 
   /** Opens (creating if needed) the embedded SQLite store in {@code dataDir}. */
   public static Database openEmbedded(Path dataDir) {
+    Path file = dataDir.resolve(SQLITE_FILE);
     try {
-      Files.createDirectories(dataDir);
+      // The store holds secret hashes and sealed keys: only its owner may read it. SQLite gives
+      // its -wal and -shm files the permissions of the database file.
+      if (!Files.isDirectory(dataDir)) {
+        Files.createDirectories(dataDir, OWNER_ONLY_DIR);
+      }
+      if (!Files.exists(file)) {
+        Files.createFile(file, OWNER_ONLY_FILE);
+      }
     } catch (IOException e) {
-      throw new StoreException("cannot create the data directory " + dataDir + ": " + e, e);
+      throw new StoreException("cannot create the store in " + dataDir + ": " + e, e);
     }
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
+    config.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
     // WAL lets readers go on while one writer commits; the busy timeout queues writers.
     config.addDataSourceProperty("journal_mode", "WAL");
     config.addDataSourceProperty("synchronous", "NORMAL");

@@ -69,9 +69,7 @@ public final class ProvisioningFile {
     try {
       root = YAML.readTree(yaml);
     } catch (JacksonException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-      throw new InvalidProvisioningException(
-          List.of("(file): not valid YAML" + where + ": " + e.getOriginalMessage()));
+      throw new InvalidProvisioningException(List.of("(file): " + YamlErrors.describe(e)));
     } catch (IOException e) {
       throw new InvalidProvisioningException(List.of("(file): cannot read: " + e.getMessage()));
     }

@@ -385,7 +385,20 @@ class ProvisioningFileTest {
             e ->
                 assertThat(e.problems())
                     .singleElement(STRING)
-                    .startsWith("(file): not valid YAML (line "));
+                    .startsWith("(file): not valid YAML at line 3"));
+  }
+
+  @Test
+  void yaml_error_never_quotes_the_file_so_a_secret_in_it_stays_out_of_the_message() {
+    String yaml = "accounts:\n  - clientId: a\n    secret: \"TopSecretValue123\n";
+
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOfSatisfying(
+            InvalidProvisioningException.class,
+            e ->
+                assertThat(String.join("\n", e.problems()))
+                    .contains("not valid YAML at line")
+                    .doesNotContain("TopSecretValue123"));
   }
 
   @Test
