@@ -47,7 +47,8 @@ class LauncherTest {
 
   private String pathWithoutJava() throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    for (String tool : new String[] {"bash", "awk", "dirname", "readlink", "find", "touch"}) {
+    for (String tool :
+        new String[] {"bash", "sh", "awk", "dirname", "readlink", "find", "touch", "mkdir"}) {
       for (String d : new String[] {"/usr/bin", "/bin"}) {
         if (new File(d, tool).exists() && !Files.exists(bin.resolve(tool))) {
           Files.createSymbolicLink(bin.resolve(tool), Path.of(d, tool));
@@ -104,5 +105,93 @@ class LauncherTest {
 
     assertThat(result.exit()).isEqualTo(3);
     assertThat(result.output()).contains("no JDK 21 or newer found").contains("JAVA_HOME");
+  }
+
+  /**
+   * A project tree of its own for the launcher: its sources, a fake {@code mvn} that records that
+   * it ran and produces the jar, and a fake JDK whose {@code java} says what it was asked to run.
+   */
+  private record FakeProject(Path root, Path mvnLog, Map<String, String> env) {}
+
+  private FakeProject fakeProject() throws Exception {
+    Path root = dir.resolve("project");
+    Files.createDirectories(root.resolve("bin"));
+    Files.copy(LAUNCHER, root.resolve("bin/idx-auth"));
+    root.resolve("bin/idx-auth").toFile().setExecutable(true);
+    Files.writeString(root.resolve("pom.xml"), "<project/>");
+    Files.createDirectories(root.resolve("core/src/main/java"));
+    Files.writeString(root.resolve("core/src/main/java/A.java"), "class A {}");
+    Path tools = Files.createDirectories(dir.resolve("tools"));
+    Path mvnLog = dir.resolve("mvn.log");
+    Path mvn = tools.resolve("mvn");
+    Files.writeString(
+        mvn,
+        "#!/bin/sh\necho \"$*\" >> "
+            + mvnLog
+            + "\nmkdir -p cli/target && touch cli/target/idx-auth.jar\n");
+    mvn.toFile().setExecutable(true);
+    Path jdk = fakeJdk("jdk-25", "25.0.3");
+    Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\necho \"java-ran $*\"\n");
+    Map<String, String> env =
+        Map.of(
+            "JAVA_HOME", jdk.toString(),
+            "IDX_AUTH_JDK_DIRS", dir.resolve("jvm").toString(),
+            "PATH", tools + ":" + pathWithoutJava());
+    return new FakeProject(root, mvnLog, env);
+  }
+
+  private static Result launchIn(FakeProject project, String... args) throws Exception {
+    String[] command = new String[args.length + 1];
+    command[0] = project.root().resolve("bin/idx-auth").toString();
+    System.arraycopy(args, 0, command, 1, args.length);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("JAVA_HOME");
+    builder.environment().putAll(project.env());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Result(process.waitFor(), output);
+  }
+
+  private static long builds(FakeProject project) throws Exception {
+    return Files.exists(project.mvnLog()) ? Files.readAllLines(project.mvnLog()).size() : 0;
+  }
+
+  @Test
+  void builds_on_first_use_then_runs_the_cli() throws Exception {
+    FakeProject project = fakeProject();
+
+    Result result = launchIn(project, "serve", "--port", "1");
+
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(builds(project)).isEqualTo(1);
+    assertThat(Files.readString(project.mvnLog())).contains("install").contains("-DskipTests");
+    assertThat(result.output())
+        .contains("java-ran")
+        .contains("--enable-native-access=ALL-UNNAMED")
+        .contains("idx-auth.jar serve --port 1");
+  }
+
+  @Test
+  void does_not_rebuild_when_nothing_changed() throws Exception {
+    FakeProject project = fakeProject();
+    launchIn(project, "--version");
+
+    Result again = launchIn(project, "--version");
+
+    assertThat(again.output()).contains("java-ran");
+    assertThat(builds(project)).isEqualTo(1);
+  }
+
+  @Test
+  void rebuilds_when_a_source_changed() throws Exception {
+    FakeProject project = fakeProject();
+    launchIn(project, "--version");
+    Path source = project.root().resolve("core/src/main/java/A.java");
+    Files.setLastModifiedTime(
+        source, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    launchIn(project, "--version");
+
+    assertThat(builds(project)).isEqualTo(2);
   }
 }
