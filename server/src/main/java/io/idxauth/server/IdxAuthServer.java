@@ -30,7 +30,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,38 +137,10 @@ public final class IdxAuthServer implements AutoCloseable {
                 c.routes.get(JwksEndpoint.PATH, new JwksEndpoint(keys));
                 c.routes.get(
                     "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
-                // Metrics only on the management listener: refusal reasons and traffic are the
-                // operator's business, not the callers'.
-                // Two listeners: the public one, and a management one for /metrics.
+                c.jetty.addConnector(listenerOn(config.host(), config.port(), listener));
                 c.jetty.addConnector(
-                    (server, http) -> {
-                      ServerConnector connector =
-                          new ServerConnector(server, new HttpConnectionFactory(http));
-                      connector.setHost(config.host());
-                      connector.setPort(config.port());
-                      listener.set(connector);
-                      return connector;
-                    });
-                c.jetty.addConnector(
-                    (server, http) -> {
-                      ServerConnector connector =
-                          new ServerConnector(server, new HttpConnectionFactory(http));
-                      connector.setHost(config.managementHost());
-                      connector.setPort(config.managementPort());
-                      management.set(connector);
-                      return connector;
-                    });
-                c.routes.before(
-                    ctx -> {
-                      String path = ctx.path();
-                      boolean onManagement =
-                          ctx.req().getLocalPort() == management.get().getLocalPort();
-                      // Health on both listeners; /metrics only, and nothing else, on management.
-                      if (!path.startsWith("/health/") && onManagement != path.equals("/metrics")) {
-                        errors.problem(ctx, 404, "Not Found", "no resource at " + path);
-                        ctx.skipRemainingHandlers();
-                      }
-                    });
+                    listenerOn(config.managementHost(), config.managementPort(), management));
+                c.routes.before(ctx -> keepToListener(ctx, management.get(), errors));
                 c.routes.get(
                     "/metrics",
                     ctx ->
@@ -214,6 +190,32 @@ public final class IdxAuthServer implements AutoCloseable {
     } catch (RuntimeException e) {
       database.close();
       throw e;
+    }
+  }
+
+  /** A Jetty connector on {@code host:port}, remembered in {@code into} for its bound port. */
+  private static BiFunction<Server, HttpConfiguration, Connector> listenerOn(
+      String host, int port, AtomicReference<ServerConnector> into) {
+    return (server, http) -> {
+      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+      connector.setHost(host);
+      connector.setPort(port);
+      into.set(connector);
+      return connector;
+    };
+  }
+
+  /**
+   * Metrics only on the management listener — refusal reasons and traffic are the operator's
+   * business, not the callers' — and nothing but metrics and health there.
+   */
+  private static void keepToListener(
+      Context ctx, ServerConnector management, ErrorRenderer errors) {
+    String path = ctx.path();
+    boolean onManagement = ctx.req().getLocalPort() == management.getLocalPort();
+    if (!path.startsWith("/health/") && onManagement != path.equals("/metrics")) {
+      errors.problem(ctx, 404, "Not Found", "no resource at " + path);
+      ctx.skipRemainingHandlers();
     }
   }
 
