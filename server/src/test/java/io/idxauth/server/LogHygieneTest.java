@@ -10,7 +10,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,23 +29,7 @@ class LogHygieneTest {
     ours.addAppender(captured);
     ours.setLevel(Level.DEBUG);
     try (TestService service = TestService.start(dir)) {
-      String token =
-          new ObjectMapper()
-              .readTree(
-                  service
-                      .postForm(
-                          form(
-                              "grant_type",
-                              "client_credentials",
-                              "client_id",
-                              CLIENT,
-                              "client_secret",
-                              SECRET,
-                              "scope",
-                              "pqd"))
-                      .body())
-              .path("access_token")
-              .asText();
+      String token = service.accessToken("pqd");
       service.postForm(
           form(
               "grant_type", "client_credentials",

@@ -1,12 +1,8 @@
 package io.idxauth.server;
 
-import static io.idxauth.server.TestService.CLIENT;
-import static io.idxauth.server.TestService.SECRET;
-import static io.idxauth.server.TestService.form;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.idxauth.core.KeyEncryptionKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,29 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The signing key is created once, kept encrypted, and survives restarts. */
 class RestartTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path dir;
 
   @Test
   void token_issued_before_a_restart_verifies_after_it() throws Exception {
     try (TestService service = TestService.start(dir)) {
-      String token =
-          JSON.readTree(
-                  service
-                      .postForm(
-                          form(
-                              "grant_type",
-                              "client_credentials",
-                              "client_id",
-                              CLIENT,
-                              "client_secret",
-                              SECRET,
-                              "scope",
-                              "pqd"))
-                      .body())
-              .path("access_token")
-              .asText();
+      String token = service.accessToken("pqd");
       String kid = service.server().signingKeyId();
 
       service.restart();

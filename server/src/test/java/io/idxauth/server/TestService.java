@@ -169,6 +169,28 @@ public final class TestService implements AutoCloseable {
     return send(request.build());
   }
 
+  /** The access token the fixture's {@link #CLIENT} gets for {@code scope}; fails on an error. */
+  public String accessToken(String scope) {
+    HttpResponse<String> response =
+        postForm(
+            form(
+                "grant_type", "client_credentials",
+                "client_id", CLIENT,
+                "client_secret", SECRET,
+                "scope", scope));
+    if (response.statusCode() != 200) {
+      throw new AssertionError("token request failed: " + response.body());
+    }
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(response.body())
+          .path("access_token")
+          .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());

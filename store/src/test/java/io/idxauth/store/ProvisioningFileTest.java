@@ -13,6 +13,7 @@ import io.idxauth.core.Participant;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -121,36 +122,31 @@ class ProvisioningFileTest {
         """
             .formatted(BCRYPT);
 
-    assertThatThrownBy(() -> parse(bad))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "participants[0].id: 'retailer01' is not 1-10 of [A-Z0-9]",
-                        "participants[1].name: required",
-                        "participants[2].id: participant 'RETAILER02' is listed twice",
-                        "entities[1].operations[1]: 'fly' is not one of create, read, update,"
-                            + " delete, execute",
-                        "entities[1].name: 'PQD!' must match [a-z0-9][a-z0-9._-]{0,63}",
-                        "entities[1].kind: 'service' is not business-function or idx-service",
-                        "accounts[0].participant: unknown participant 'RETAILER09'",
-                        "accounts[0].enabled: expected true or false",
-                        "accounts[0]: give either secret or secretHash, not both",
-                        "accounts[0].entitlements[0].operations: delete not offered by entity"
-                            + " 'pqd' (it offers create, read)",
-                        "accounts[0].entitlements[1].entity: unknown entity 'xyz'",
-                        "accounts[0].entitlements[2].participants[0]: 'TOOLONGPARTICIPANT' is"
-                            + " not 1-10 of [A-Z0-9]",
-                        "accounts[0].entitlements[2].participants[1]: unknown participant"
-                            + " 'RETAILER07'",
-                        "accounts[1].participant: required",
-                        "accounts[1].clientId: 'bad id!' must match [A-Za-z0-9._~-]{1,128}",
-                        "accounts[1].secretHash: unsupported hash format (expected bcrypt $2b$,"
-                            + " or a PHC string $argon2id$ or $pbkdf2-sha256$)",
-                        "accounts[2].clientId: account 'retailer01-app' is listed twice",
-                        "accounts[2].secret: must not be empty",
-                        "accounts[2].entitlements: expected a list"));
+    assertThat(problemsOf(bad))
+        .containsExactly(
+            "participants[0].id: 'retailer01' is not 1-10 of [A-Z0-9]",
+            "participants[1].name: required",
+            "participants[2].id: participant 'RETAILER02' is listed twice",
+            "entities[1].operations[1]: 'fly' is not one of create, read, update,"
+                + " delete, execute",
+            "entities[1].name: 'PQD!' must match [a-z0-9][a-z0-9._-]{0,63}",
+            "entities[1].kind: 'service' is not business-function or idx-service",
+            "accounts[0].participant: unknown participant 'RETAILER09'",
+            "accounts[0].enabled: expected true or false",
+            "accounts[0]: give either secret or secretHash, not both",
+            "accounts[0].entitlements[0].operations: delete not offered by entity"
+                + " 'pqd' (it offers create, read)",
+            "accounts[0].entitlements[1].entity: unknown entity 'xyz'",
+            "accounts[0].entitlements[2].participants[0]: 'TOOLONGPARTICIPANT' is"
+                + " not 1-10 of [A-Z0-9]",
+            "accounts[0].entitlements[2].participants[1]: unknown participant" + " 'RETAILER07'",
+            "accounts[1].participant: required",
+            "accounts[1].clientId: 'bad id!' must match [A-Za-z0-9._~-]{1,128}",
+            "accounts[1].secretHash: unsupported hash format (expected bcrypt $2b$,"
+                + " or a PHC string $argon2id$ or $pbkdf2-sha256$)",
+            "accounts[2].clientId: account 'retailer01-app' is listed twice",
+            "accounts[2].secret: must not be empty",
+            "accounts[2].entitlements: expected a list");
   }
 
   @Test
@@ -214,14 +210,10 @@ class ProvisioningFileTest {
   void operations_not_offered_by_the_entity_are_refused() {
     String file = EXAMPLE.replace("operations: [read, create]", "operations: [read, update]");
 
-    assertThatThrownBy(() -> parse(file))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "accounts[0].entitlements[0].operations: update not offered by entity"
-                            + " 'pqd' (it offers create, read)"));
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "accounts[0].entitlements[0].operations: update not offered by entity"
+                + " 'pqd' (it offers create, read)");
   }
 
   @Test
@@ -230,12 +222,8 @@ class ProvisioningFileTest {
         EXAMPLE.replace(
             "secret: \"plain text\"", "secret: \"plain text\"\n    secretHash: \"" + BCRYPT + "\"");
 
-    assertThatThrownBy(() -> parse(file))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly("accounts[0]: give either secret or secretHash, not both"));
+    assertThat(problemsOf(file))
+        .containsExactly("accounts[0]: give either secret or secretHash, not both");
   }
 
   @Test
@@ -260,50 +248,34 @@ class ProvisioningFileTest {
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"retailer01", "RETAILER011", "RETAIL-01", "RÉTAILER", "RET 01", "R_1"})
   void participant_id_outside_one_to_ten_of_upper_case_letters_and_digits_is_refused(String id) {
-    assertThatThrownBy(() -> parse(withParticipant(id)))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly("participants[0].id: '" + id + "' is not 1-10 of [A-Z0-9]"));
+    assertThat(problemsOf(withParticipant(id)))
+        .containsExactly("participants[0].id: '" + id + "' is not 1-10 of [A-Z0-9]");
   }
 
   @Test
   void participant_id_that_is_not_a_string_is_refused() {
-    assertThatThrownBy(() -> parse("participants:\n  - id: 1234\n    name: Numbers\n"))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly("participants[0].id: expected a non-empty string"));
+    assertThat(problemsOf("participants:\n  - id: 1234\n    name: Numbers\n"))
+        .containsExactly("participants[0].id: expected a non-empty string");
   }
 
   @Test
   void entitlement_participant_id_is_validated() {
     String file = EXAMPLE.replace("[RETAILER01, RETAILER02]", "[RETAILER01, retailer02]");
 
-    assertThatThrownBy(() -> parse(file))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "accounts[0].entitlements[0].participants[1]: 'retailer02' is not 1-10"
-                            + " of [A-Z0-9]"));
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "accounts[0].entitlements[0].participants[1]: 'retailer02' is not 1-10"
+                + " of [A-Z0-9]");
   }
 
   @Test
   void entitlement_without_participants_is_refused() {
     String file = EXAMPLE.replace("[RETAILER01, RETAILER02]", "[]");
 
-    assertThatThrownBy(() -> parse(file))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "accounts[0].entitlements[0].participants: expected a non-empty list of"
-                            + " participant IDs"));
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "accounts[0].entitlements[0].participants: expected a non-empty list of"
+                + " participant IDs");
   }
 
   @Test
@@ -316,13 +288,8 @@ class ProvisioningFileTest {
                     operations: [read]
             """;
 
-    assertThatThrownBy(() -> parse(file))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "accounts[0].entitlements[1].entity: 'pqd' is entitled twice"));
+    assertThat(problemsOf(file))
+        .containsExactly("accounts[0].entitlements[1].entity: 'pqd' is entitled twice");
   }
 
   @Test
@@ -348,33 +315,21 @@ class ProvisioningFileTest {
             Set.of(),
             Map.of("pqd", new Entity("pqd", EntityKind.BUSINESS_FUNCTION, "", Set.of(READ))));
 
-    assertThatThrownBy(() -> parse(EXAMPLE.replace("[create, read]", "[read]"), store))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "accounts[0].entitlements[0].operations: create not offered by entity"
-                            + " 'pqd' (it offers read)"));
+    assertThat(problemsOf(EXAMPLE.replace("[create, read]", "[read]"), store))
+        .containsExactly(
+            "accounts[0].entitlements[0].operations: create not offered by entity"
+                + " 'pqd' (it offers read)");
   }
 
   @Test
   void empty_file_is_refused() {
-    assertThatThrownBy(() -> parse(""))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e -> assertThat(e.problems()).containsExactly("(file): the file is empty"));
+    assertThat(problemsOf("")).containsExactly("(file): the file is empty");
   }
 
   @Test
   void file_that_is_not_a_mapping_is_refused() {
-    assertThatThrownBy(() -> parse("- one\n- two\n"))
-        .isInstanceOfSatisfying(
-            InvalidProvisioningException.class,
-            e ->
-                assertThat(e.problems())
-                    .containsExactly(
-                        "(file): expected a mapping with participants, entities and accounts"));
+    assertThat(problemsOf("- one\n- two\n"))
+        .containsExactly("(file): expected a mapping with participants, entities and accounts");
   }
 
   @Test
@@ -441,5 +396,19 @@ class ProvisioningFileTest {
         return Optional.ofNullable(entities.get(name));
       }
     };
+  }
+
+  /** The problems a file is refused with; fails when it is accepted. */
+  private static List<String> problemsOf(String yaml) {
+    return problemsOf(yaml, EMPTY_STORE);
+  }
+
+  private static List<String> problemsOf(String yaml, ProvisioningFile.Existing existing) {
+    try {
+      parse(yaml, existing);
+    } catch (InvalidProvisioningException e) {
+      return e.problems();
+    }
+    throw new AssertionError("the file was accepted");
   }
 }
