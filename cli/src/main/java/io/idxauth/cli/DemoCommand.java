@@ -66,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     // Any free port for metrics, so that a demo never fails for want of the management port.
     defaults.put("management-port", "0");
     ServerConfig config = options.load(defaults);
+    Database.createDataDirectory(config.dataDir());
     if (config.kek() == null && config.kekFile() == null) {
       Path kekFile = config.dataDir().resolve("kek");
       if (createOwnerOnly(kekFile, KeyEncryptionKey.generateBase64(new SecureRandom()))) {
@@ -183,7 +184,6 @@ final class DemoCommand implements Callable<Integer> {
     if (Files.exists(path)) {
       return false;
     }
-    Files.createDirectories(path.toAbsolutePath().getParent());
     Files.createFile(
         path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(path, content);

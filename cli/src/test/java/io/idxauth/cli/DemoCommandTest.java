@@ -61,6 +61,12 @@ class DemoCommandTest {
     assertThat(Files.getPosixFilePermissions(data.resolve("kek")))
         .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
     assertThat(out.toString()).contains("created the key-encryption key");
+    assertThat(Files.getPosixFilePermissions(data))
+        .isEqualTo(
+            Set.of(
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE));
   }
 
   @Test

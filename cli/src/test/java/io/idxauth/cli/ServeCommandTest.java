@@ -31,7 +31,11 @@ class ServeCommandTest {
     Path config = dir.resolve("idx-auth.yaml");
     Files.writeString(
         config,
-        "data: " + dir.resolve("data") + "\nport: 1\nhost: 127.0.0.1\nkek-file: " + kek + "\n");
+        "data: "
+            + dir.resolve("data")
+            + "\nport: 1\nhost: 127.0.0.1\nmanagement-port: 0\nkek-file: "
+            + kek
+            + "\n");
     Thread serve =
         new Thread(
             () ->

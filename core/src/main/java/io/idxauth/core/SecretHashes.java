@@ -22,7 +22,7 @@ public final class SecretHashes {
 
   static final int MAX_BCRYPT_COST = 16;
   static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
-  static final int MAX_ARGON2_MEMORY_KIB = 1024 * 1024;
+  static final int MAX_ARGON2_MEMORY_KIB = 256 * 1024;
   static final int MAX_ARGON2_ITERATIONS = 10;
   static final int MAX_ARGON2_PARALLELISM = 16;
 
@@ -75,6 +75,9 @@ public final class SecretHashes {
       }
       if (hash.startsWith("$pbkdf2-")) {
         Pbkdf2 pbkdf2 = Pbkdf2.parse(hash);
+        if (pbkdf2.expected().length < 16 || pbkdf2.expected().length > 64) {
+          return "PBKDF2 hash must be 16 to 64 bytes, not " + pbkdf2.expected().length;
+        }
         return pbkdf2.iterations() > MAX_PBKDF2_ITERATIONS
             ? "PBKDF2 iterations too high (at most " + MAX_PBKDF2_ITERATIONS + ")"
             : null;

@@ -179,6 +179,10 @@ class SecretHashesTest {
         "$pbkdf2-sha256$i=2000000000$+7/V/jt+nvj3s26bvbHz/w$Cz78GRlfj0LUfksukOwqmt/lYK9K1YgEx2AEJhWZyro",
         "$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHQxMjM0$nueVszpMIsOW/6dCv55wUVZ2iJS2zJlbfHlwmZbYdd4",
         "$argon2id$v=19$m=4096,t=100,p=1$c29tZXNhbHQxMjM0$nueVszpMIsOW/6dCv55wUVZ2iJS2zJlbfHlwmZbYdd4",
+        "$argon2id$v=19$m=1048576,t=2,p=1$c29tZXNhbHQxMjM0$nueVszpMIsOW/6dCv55wUVZ2iJS2zJlbfHlwmZbYdd4",
+        "$pbkdf2-sha256$i=1000$+7/V/jt+nvj3s26bvbHz/w$"
+            + "Cz78GRlfj0LUfksukOwqmt/lYK9K1YgEx2AEJhWZyroCz78GRlfj0LUfksukOwqmt/lYK9K1YgEx2AEJhWZyro"
+            + "Cz78GRlfj0LUfksukOwqmt/lYK9K1YgEx2AEJhWZyro",
       })
   void hash_too_costly_to_check_is_refused_and_never_checked(String hash) {
     assertThat(SecretHashes.describe(hash)).isNotNull();

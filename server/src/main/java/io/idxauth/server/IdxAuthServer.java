@@ -169,7 +169,11 @@ public final class IdxAuthServer implements AutoCloseable {
                 + config.host()
                 + ":"
                 + config.port()
-                + " (is the port in use?): "
+                + " (public) and "
+                + config.managementHost()
+                + ":"
+                + config.managementPort()
+                + " (management; management-port) — is one of them in use? "
                 + e.getMessage());
       }
       LOG.info(
@@ -211,7 +215,8 @@ public final class IdxAuthServer implements AutoCloseable {
    */
   private static void keepToListener(
       Context ctx, ServerConnector management, ErrorRenderer errors) {
-    String path = ctx.path();
+    // The router ignores trailing slashes, so this check does too: /metrics/ is /metrics.
+    String path = ctx.path().replaceAll("/+$", "");
     boolean onManagement = ctx.req().getLocalPort() == management.getLocalPort();
     if (!path.startsWith("/health/") && onManagement != path.equals("/metrics")) {
       errors.problem(ctx, 404, "Not Found", "no resource at " + path);

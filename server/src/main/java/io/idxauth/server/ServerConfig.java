@@ -1,12 +1,11 @@
 package io.idxauth.server;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.idxauth.store.SafeYaml;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,7 +133,7 @@ public record ServerConfig(
 
   private static Map<String, String> readFile(Path file) {
     try {
-      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      JsonNode root = SafeYaml.read(Files.readAllBytes(file));
       Map<String, String> out = new HashMap<>();
       if (root == null || root.isNull()) {
         return out;
@@ -159,9 +158,8 @@ public record ServerConfig(
         out.put(e.getKey(), value.asText());
       }
       return out;
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(
-          "config file " + file + ": " + io.idxauth.store.YamlErrors.describe(e));
+    } catch (SafeYaml.Invalid e) {
+      throw new IllegalArgumentException("config file " + file + ": " + e.getMessage());
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
     }
@@ -171,10 +169,15 @@ public record ServerConfig(
     List<String> problems = new ArrayList<>();
     Path data = Path.of(values.getOrDefault("data", "data"));
     String host = values.getOrDefault("host", "0.0.0.0");
+    if (host.isBlank()) {
+      problems.add("host: must not be empty (0.0.0.0 for every address)");
+    }
     int port = intSetting(values, "port", 8080, 0, 65535, problems);
     String issuer = values.get("issuer");
     if (issuer != null) {
       issuer = validIssuer(issuer, problems);
+    } else if (port == 0) {
+      problems.add("issuer: required with port 0, since the issuer URL cannot name the port");
     }
     String audience = values.getOrDefault("audience", DEFAULT_AUDIENCE);
     int lifetime = intSetting(values, "token-lifetime", 3600, 60, 86_400, problems);
@@ -252,26 +255,6 @@ public record ServerConfig(
   /** The issuer URL in force: the one configured, or the local URL of the port. */
   public String issuerUrl() {
     return issuer != null ? issuer : "http://localhost:" + port;
-  }
-
-  /** A copy listening on another port. */
-  public ServerConfig withPort(int newPort) {
-    return new ServerConfig(
-        dataDir,
-        host,
-        newPort,
-        issuer,
-        audience,
-        tokenLifetime,
-        rfc9068Type,
-        kek,
-        kekFile,
-        maxRequestBytes,
-        nativeCrypto,
-        slowCheckConcurrency,
-        slowCheckWait,
-        managementHost,
-        managementPort);
   }
 
   @Override

@@ -125,7 +125,9 @@ final class TokenEndpoint implements Handler {
   }
 
   private Map<String, List<String>> readForm(Context ctx) {
-    String contentType = ctx.contentType();
+    // The raw header: asking the servlet layer for the content type makes it resolve the charset,
+    // which throws on a bogus one.
+    String contentType = ctx.header("Content-Type");
     if (contentType == null || !isForm(contentType)) {
       throw OAuthError.invalidRequest(
           "the request body must be " + FORM + " (Content-Type was " + contentType + ")");

@@ -46,6 +46,8 @@ class MetricsTest {
   @Test
   void metrics_are_served_only_on_the_management_listener() {
     assertThat(service.get("/metrics").statusCode()).isEqualTo(404);
+    assertThat(service.get("/metrics/").statusCode()).isEqualTo(404);
+    assertThat(service.get("/metrics//").statusCode()).isEqualTo(404);
     assertThat(service.getManagement("/metrics").statusCode()).isEqualTo(200);
     assertThat(service.getManagement("/oauth2/jwks").statusCode()).isEqualTo(404);
     assertThat(service.getManagement("/health/ready").statusCode()).isEqualTo(200);

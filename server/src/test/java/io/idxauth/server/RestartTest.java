@@ -43,6 +43,21 @@ class RestartTest {
   }
 
   @Test
+  void store_left_readable_by_others_is_restricted_at_start() throws Exception {
+    try (TestService service = TestService.start(dir)) {
+      service.stop();
+      Path db = dir.resolve("idx-auth.db");
+      java.nio.file.Files.setPosixFilePermissions(
+          db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+      service.restart();
+
+      assertThat(java.nio.file.Files.getPosixFilePermissions(db))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
+  @Test
   void port_in_use_is_refused_with_a_clear_message() {
     try (TestService service = TestService.start(dir)) {
       ServerConfig taken =
@@ -80,7 +95,10 @@ class RestartTest {
   @Test
   void missing_key_encryption_key_is_named_at_start() {
     ServerConfig config =
-        ServerConfig.load(Map.of("data", dir.toString(), "port", "0"), Map.of(), null);
+        ServerConfig.load(
+            Map.of("data", dir.toString(), "port", Integer.toString(TestService.freePort())),
+            Map.of(),
+            null);
 
     assertThatThrownBy(() -> IdxAuthServer.start(config))
         .isInstanceOf(IllegalArgumentException.class)

@@ -85,6 +85,23 @@ class ServerConfigTest {
   }
 
   @Test
+  void port_zero_needs_an_issuer_and_host_must_not_be_empty() {
+    assertThatThrownBy(() -> ServerConfig.load(Map.of("port", "0", "host", " "), Map.of(), null))
+        .hasMessageContaining("issuer: required with port 0")
+        .hasMessageContaining("host: must not be empty");
+  }
+
+  @Test
+  void yaml_alias_in_the_config_file_is_refused() throws Exception {
+    Path file = dir.resolve("idx-auth.yaml");
+    Files.writeString(file, "audience: &a idx\nissuer: *a\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(Map.of(), Map.of(), file))
+        .hasMessageContaining("anchors and aliases")
+        .hasMessageContaining("line 1");
+  }
+
+  @Test
   void issuer_loses_its_trailing_slash() {
     ServerConfig config =
         ServerConfig.load(Map.of("issuer", "https://auth.idx.example/"), Map.of(), null);

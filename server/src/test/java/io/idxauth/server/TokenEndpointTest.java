@@ -352,7 +352,11 @@ class TokenEndpointTest {
         "multipart/form-data; boundary=x",
         ";",
         ";;;",
-        " "
+        " ",
+        "application/x-www-form-urlencoded; charset=nosuch",
+        "application/x-www-form-urlencoded; charset=@",
+        "text/plain; charset=@",
+        ";charset=@"
       })
   void other_content_type_is_invalid_request(String contentType) throws Exception {
     assertError(

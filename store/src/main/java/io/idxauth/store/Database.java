@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A pooled connection to the store's database, migrated to the current schema on open. */
 public final class Database implements AutoCloseable {
@@ -22,6 +24,8 @@ public final class Database implements AutoCloseable {
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   private final HikariDataSource dataSource;
 
@@ -35,11 +39,12 @@ public final class Database implements AutoCloseable {
     try {
       // The store holds secret hashes and sealed keys: only its owner may read it. SQLite gives
       // its -wal and -shm files the permissions of the database file.
-      if (!Files.isDirectory(dataDir)) {
-        Files.createDirectories(dataDir, OWNER_ONLY_DIR);
-      }
+      createDataDirectory(dataDir);
       if (!Files.exists(file)) {
         Files.createFile(file, OWNER_ONLY_FILE);
+      }
+      for (String name : new String[] {SQLITE_FILE, SQLITE_FILE + "-wal", SQLITE_FILE + "-shm"}) {
+        restrictToOwner(dataDir.resolve(name));
       }
     } catch (IOException e) {
       throw new StoreException("cannot create the store in " + dataDir + ": " + e, e);
@@ -54,6 +59,26 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(4);
     config.setPoolName("idx-auth-sqlite");
     return open(config);
+  }
+
+  /** Creates the data directory, if it is missing, readable by its owner only. */
+  public static void createDataDirectory(Path dataDir) throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      Files.createDirectories(dataDir, OWNER_ONLY_DIR);
+    }
+  }
+
+  /** Takes group and other permissions off a store file that has them (made by an older build). */
+  private static void restrictToOwner(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+    Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+    if (!ownerOnly.containsAll(permissions)) {
+      LOG.warn("{} was readable by others: restricted to its owner", file);
+      Files.setPosixFilePermissions(file, ownerOnly);
+    }
   }
 
   private static Database open(HikariConfig config) {

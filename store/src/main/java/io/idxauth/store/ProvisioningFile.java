@@ -1,9 +1,6 @@
 package io.idxauth.store;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
@@ -33,8 +30,6 @@ import java.util.function.Predicate;
  * unknown entity 'xyz'}. Fields the file format does not know are ignored.
  */
 public final class ProvisioningFile {
-
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** What is already in the store, for references the file does not define itself. */
   public interface Existing {
@@ -67,9 +62,9 @@ public final class ProvisioningFile {
       throws InvalidProvisioningException {
     JsonNode root;
     try {
-      root = YAML.readTree(yaml);
-    } catch (JacksonException e) {
-      throw new InvalidProvisioningException(List.of("(file): " + YamlErrors.describe(e)));
+      root = SafeYaml.read(yaml.readAllBytes());
+    } catch (SafeYaml.Invalid e) {
+      throw new InvalidProvisioningException(List.of("(file): " + e.getMessage()));
     } catch (IOException e) {
       throw new InvalidProvisioningException(List.of("(file): cannot read: " + e.getMessage()));
     }

@@ -398,6 +398,24 @@ class ProvisioningFileTest {
     };
   }
 
+  @Test
+  void yaml_alias_is_refused_rather_than_read_as_its_name() {
+    String yaml =
+        """
+        participants:
+          - {id: RETAILER01, name: Retailer One}
+        accounts:
+          - {clientId: alpha, participant: RETAILER01, secret: &shared "c2VjcmV0"}
+          - {clientId: beta, participant: RETAILER01, secret: *shared}
+        """;
+
+    assertThat(problemsOf(yaml))
+        .singleElement()
+        .asString()
+        .contains("anchors and aliases")
+        .contains("line 4");
+  }
+
   /** The problems a file is refused with; fails when it is accepted. */
   private static List<String> problemsOf(String yaml) {
     return problemsOf(yaml, EMPTY_STORE);
