@@ -216,7 +216,12 @@ public final class IdxAuthServer implements AutoCloseable {
   private static void keepToListener(
       Context ctx, ServerConnector management, ErrorRenderer errors) {
     // The router ignores trailing slashes, so this check does too: /metrics/ is /metrics.
-    String path = ctx.path().replaceAll("/+$", "");
+    String path = ctx.path();
+    int end = path.length();
+    while (end > 1 && path.charAt(end - 1) == '/') {
+      end--;
+    }
+    path = path.substring(0, end);
     boolean onManagement = ctx.req().getLocalPort() == management.getLocalPort();
     if (!path.startsWith("/health/") && onManagement != path.equals("/metrics")) {
       errors.problem(ctx, 404, "Not Found", "no resource at " + path);
