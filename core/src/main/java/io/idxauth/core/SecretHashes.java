@@ -39,11 +39,6 @@ public final class SecretHashes {
     return argon2.hash(secret).getResult();
   }
 
-  /** True when {@code hash} is a format this class can verify. */
-  public static boolean isSupported(String hash) {
-    return describe(hash) == null;
-  }
-
   /** {@code null} when the hash is usable, otherwise why not. */
   public static String describe(String hash) {
     if (hash == null || hash.isEmpty()) {
