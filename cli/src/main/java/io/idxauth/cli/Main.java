@@ -1,5 +1,7 @@
 package io.idxauth.cli;
 
+import io.idxauth.store.StoreException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,19 +26,17 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (0 done, 1 refused, 2 usage). */
   public static int run(String... args) {
-    return run(
-        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
 
   /** As {@link #run(String...)}, writing to the given streams. */
-  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          if (e instanceof IllegalArgumentException
-              || e instanceof io.idxauth.store.StoreException) {
+          if (e instanceof IllegalArgumentException || e instanceof StoreException) {
             cmd.getErr().println("idx-auth: " + e.getMessage());
             return 1;
           }

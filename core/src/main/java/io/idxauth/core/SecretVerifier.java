@@ -6,8 +6,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,12 +35,11 @@ public final class SecretVerifier {
 
   /**
    * A hash of the same cost as new secrets, checked when there is no account to check against; made
-   * on first use, so that start-up does not pay for it.
+   * on first use, so that start-up does not pay for it (two racing first uses make two: harmless).
    */
-  private final java.util.function.Supplier<String> dummyHash;
+  private volatile String dummyHash;
 
-  private final java.util.concurrent.atomic.LongAdder slowChecks =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder slowChecks = new LongAdder();
 
   private final Semaphore slowLane;
   private final long slowWaitNanos;
@@ -68,7 +69,6 @@ public final class SecretVerifier {
     this.digestKey = new SecretKeySpec(key, "HmacSHA256");
     this.mac = ThreadLocal.withInitial(this::newMac);
     this.verified = Caffeine.newBuilder().maximumSize(maxRemembered).build();
-    this.dummyHash = memoize(() -> hashes.hash(SecretHashes.generateSecret(new SecureRandom())));
   }
 
   /**
@@ -77,7 +77,7 @@ public final class SecretVerifier {
    * @throws Busy when the slow lane stayed full for the whole wait
    */
   public boolean matches(ClientSecret secret, String presented) {
-    return match(java.util.List.of(secret), presented) != null;
+    return match(List.of(secret), presented) != null;
   }
 
   /**
@@ -87,7 +87,7 @@ public final class SecretVerifier {
    *
    * @throws Busy when the slow lane stayed full for the whole wait
    */
-  public ClientSecret match(java.util.List<ClientSecret> secrets, String presented) {
+  public ClientSecret match(List<ClientSecret> secrets, String presented) {
     byte[] digest = digest(presented);
     for (ClientSecret secret : secrets) {
       byte[] known = verified.getIfPresent(secret.hash());
@@ -115,7 +115,12 @@ public final class SecretVerifier {
    * @throws Busy when the slow lane stayed full for the whole wait
    */
   public void burn(String presented) {
-    slowVerify(presented, dummyHash.get());
+    String dummy = dummyHash;
+    if (dummy == null) {
+      dummy = hashes.hash(SecretHashes.generateSecret(new SecureRandom()));
+      dummyHash = dummy;
+    }
+    slowVerify(presented, dummy);
   }
 
   private boolean slowVerify(String presented, String hash) {
@@ -138,19 +143,6 @@ public final class SecretVerifier {
   /** How many slow hash checks this verifier has paid for, for metrics. */
   public long slowChecks() {
     return slowChecks.sum();
-  }
-
-  private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> make) {
-    java.util.concurrent.atomic.AtomicReference<T> value =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    return () -> {
-      T v = value.get();
-      if (v == null) {
-        value.compareAndSet(null, make.get());
-        v = value.get();
-      }
-      return v;
-    };
   }
 
   private byte[] digest(String presented) {

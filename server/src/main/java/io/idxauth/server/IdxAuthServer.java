@@ -29,6 +29,8 @@ import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.eclipse.jetty.server.Connector;
@@ -52,8 +54,7 @@ public final class IdxAuthServer implements AutoCloseable {
   private final Javalin app;
   private final ServerConnector listener;
   private final ServerConnector management;
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private IdxAuthServer(
       ServerConfig config,
@@ -232,8 +233,7 @@ public final class IdxAuthServer implements AutoCloseable {
   private static void requestId(Context ctx) {
     // Unique enough to find a request in the logs; not a secret, so no SecureRandom on the hot
     // path.
-    java.util.concurrent.ThreadLocalRandom random =
-        java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     String id =
         Long.toHexString(random.nextLong() | Long.MIN_VALUE)
             + Long.toHexString(random.nextLong() | Long.MIN_VALUE);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -68,7 +69,7 @@ public record ServerConfig(
    * IDX_AUTH_TOKEN_LIFETIME}.
    */
   public static String envName(String setting) {
-    return "IDX_AUTH_" + setting.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    return "IDX_AUTH_" + setting.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
   /**

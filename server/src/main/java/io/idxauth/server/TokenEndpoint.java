@@ -8,9 +8,12 @@ import io.idxauth.core.IssuedToken;
 import io.idxauth.core.MalformedScopeException;
 import io.idxauth.core.RequestedScope;
 import io.idxauth.core.SecretVerifier;
+import io.idxauth.core.ServiceAccount;
 import io.idxauth.core.TokenMinter;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,7 +155,7 @@ final class TokenEndpoint implements Handler {
    * it, while a secret pasted into the wrong field does not end up whole in the log.
    */
   static String unknownForLog(String clientId) {
-    if (!io.idxauth.core.ServiceAccount.isValidClientId(clientId)) {
+    if (!ServiceAccount.isValidClientId(clientId)) {
       return "(malformed, " + clientId.length() + " chars)";
     }
     return clientId.length() <= 8
@@ -170,7 +173,7 @@ final class TokenEndpoint implements Handler {
       return;
     }
     try {
-      java.io.InputStream in = ctx.req().getInputStream();
+      InputStream in = ctx.req().getInputStream();
       long left = length;
       while (left > 0) {
         long skipped = in.skip(left);
@@ -182,7 +185,7 @@ final class TokenEndpoint implements Handler {
         }
         left -= skipped;
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // The client went away; the refusal stands either way.
     }
   }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** The token endpoint's counters, created once so the hot path only increments. */
@@ -26,7 +27,7 @@ final class TokenMetrics {
           refusal,
           Counter.builder("idx_auth_client_refusals")
               .description("Client authentications refused, by the real reason")
-              .tag("reason", refusal.name().toLowerCase(java.util.Locale.ROOT))
+              .tag("reason", refusal.name().toLowerCase(Locale.ROOT))
               .register(registry));
     }
     FunctionCounter.builder("idx_auth_secret_slow_checks", verifier, SecretVerifier::slowChecks)

@@ -6,6 +6,7 @@ import io.idxauth.core.AccountDirectory;
 import io.idxauth.core.AccountRecord;
 import io.idxauth.core.Entity;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -91,7 +92,7 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   }
 
   /** The names of all entities, sorted. */
-  public java.util.List<String> entityNames() {
+  public List<String> entityNames() {
     return entities.keySet().stream().sorted().toList();
   }
 
