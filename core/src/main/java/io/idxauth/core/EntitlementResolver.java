@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Turns the entity names a client asked for into the entitlements it gets. Names it is not entitled
  * to, or that name no entity, are dropped silently (the Access Token API says so); the operations
- * granted are those of the entitlement that the entity still offers.
+ * granted are those of the entitlement that the entity still offers. The reserved entity {@code
+ * idx-admin} is granted by an admin role instead of an entitlement.
  */
 public final class EntitlementResolver {
 
@@ -26,7 +27,8 @@ public final class EntitlementResolver {
     List<Entitlement> granted = new ArrayList<>(requested.size());
     List<String> dropped = new ArrayList<>();
     for (String name : requested) {
-      Optional<Entitlement> held = heldFor(account, name);
+      Optional<Entitlement> held =
+          name.equals(Role.ADMIN_ENTITY) ? adminGrant(account) : heldFor(account, name);
       Optional<Entity> entity = directory.entity(name);
       if (held.isEmpty() || entity.isEmpty()) {
         dropped.add(name);
@@ -42,6 +44,19 @@ public final class EntitlementResolver {
       granted.add(new Entitlement(name, held.get().participantIds(), operations));
     }
     return new Grant(granted, dropped);
+  }
+
+  /**
+   * The reserved admin entity is held by role, never by an entitlement: an admin gets it for its
+   * own participant; what it may do with it is decided by the admin API from its current roles.
+   */
+  private static Optional<Entitlement> adminGrant(AccountRecord account) {
+    ServiceAccount a = account.account();
+    return a.isAdmin()
+        ? Optional.of(
+            new Entitlement(
+                Role.ADMIN_ENTITY, Set.of(a.participantId()), EnumSet.allOf(Operation.class)))
+        : Optional.empty();
   }
 
   private static Optional<Entitlement> heldFor(AccountRecord account, String entity) {

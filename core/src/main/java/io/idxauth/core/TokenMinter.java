@@ -35,7 +35,10 @@ public final class TokenMinter {
   public IssuedToken mint(ServiceAccount account, Grant grant) {
     Instant now = clock.instant();
     long iat = now.getEpochSecond();
-    long exp = iat + policy.lifetime().toSeconds();
+    long exp =
+        iat
+            + (account.tokenLifetime() == null ? policy.lifetime() : account.tokenLifetime())
+                .toSeconds();
     String jti = newJti();
     String scope = grant.scope();
 

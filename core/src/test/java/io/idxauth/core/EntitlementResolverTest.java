@@ -36,6 +36,18 @@ class EntitlementResolverTest {
   }
 
   @Test
+  void the_admin_entity_is_granted_by_a_role_not_by_an_entitlement() {
+    ServiceAccount admin = new ServiceAccount("ops", "R1", true, Set.of(Role.OPERATOR_ADMIN), null);
+    AccountRecord withRole = new AccountRecord(admin, List.of(), List.of());
+    AccountRecord without = account(new Entitlement(Role.ADMIN_ENTITY, Set.of("R1"), Set.of(READ)));
+    directory.with(entity(Role.ADMIN_ENTITY, CREATE, READ, UPDATE, DELETE));
+
+    assertThat(resolver.resolve(withRole, List.of("idx-admin")).scope()).isEqualTo("idx-admin");
+    assertThat(resolver.resolve(without, List.of("idx-admin")).dropped())
+        .containsExactly("idx-admin");
+  }
+
+  @Test
   void unentitled_scope_is_dropped_silently() {
     AccountRecord account = account(new Entitlement("pqd", Set.of("R1"), Set.of(READ)));
 

@@ -149,6 +149,16 @@ class TokenMinterTest {
   }
 
   @Test
+  void an_account_with_its_own_lifetime_gets_tokens_of_that_lifetime() {
+    ServiceAccount shortLived =
+        new ServiceAccount("short", "RETAILER01", true, Set.of(), Duration.ofMinutes(5));
+
+    IssuedToken token = new TokenMinter(JDK_RING, POLICY, CLOCK).mint(shortLived, GRANT);
+
+    assertThat(token.expiresIn()).isEqualTo(300);
+  }
+
+  @Test
   void every_token_has_its_own_jti() {
     TokenMinter minter = new TokenMinter(JDK_RING, POLICY, CLOCK);
     Set<String> jtis = new HashSet<>();

@@ -2,10 +2,12 @@ package io.idxauth.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
+import io.idxauth.core.AccountPolicy;
 import io.idxauth.core.ClientAuthenticator;
 import io.idxauth.core.EntitlementResolver;
 import io.idxauth.core.KeyEncryptionKey;
 import io.idxauth.core.KeyRing;
+import io.idxauth.core.Lockouts;
 import io.idxauth.core.SecretHashes;
 import io.idxauth.core.SecretVerifier;
 import io.idxauth.core.SigningProvider;
@@ -13,6 +15,7 @@ import io.idxauth.core.TokenMinter;
 import io.idxauth.core.TokenPolicy;
 import io.idxauth.store.CachedDirectory;
 import io.idxauth.store.Database;
+import io.idxauth.store.JdbcSigningKeys;
 import io.idxauth.store.JdbcStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -89,7 +92,7 @@ public final class IdxAuthServer implements AutoCloseable {
       JdbcStore store = new JdbcStore(database);
       KeyRing keys =
           KeyRing.open(
-              store,
+              new JdbcSigningKeys(store),
               kek,
               provider.join(),
               config.rfc9068Type() ? new JOSEObjectType("at+jwt") : JOSEObjectType.JWT,
@@ -109,7 +112,12 @@ public final class IdxAuthServer implements AutoCloseable {
       TokenMetrics metrics = new TokenMetrics(registry, verifier);
       TokenEndpoint token =
           new TokenEndpoint(
-              new ClientAuthenticator(directory, verifier, clock),
+              new ClientAuthenticator(
+                  directory,
+                  verifier,
+                  AccountPolicy.DEFAULT,
+                  new Lockouts(AccountPolicy.DEFAULT, 100_000),
+                  clock),
               new EntitlementResolver(directory),
               new TokenMinter(keys, policy, clock),
               json,

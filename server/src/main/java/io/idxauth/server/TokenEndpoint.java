@@ -90,7 +90,7 @@ final class TokenEndpoint implements Handler {
 
     ClientAuthenticator.Outcome outcome;
     try {
-      outcome = authenticator.authenticate(credentials.clientId(), credentials.secret());
+      outcome = authenticator.authenticate(credentials.clientId(), credentials.secret(), ctx.ip());
     } catch (SecretVerifier.Busy e) {
       throw OAuthError.temporarilyUnavailable(
           "too many client authentications are in progress; retry in a second");

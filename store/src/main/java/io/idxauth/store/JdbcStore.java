@@ -7,18 +7,16 @@ import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
 import io.idxauth.core.Operation;
 import io.idxauth.core.Participant;
-import io.idxauth.core.SealedSigningKey;
+import io.idxauth.core.Role;
 import io.idxauth.core.ServiceAccount;
-import io.idxauth.core.SigningKeyRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,7 +26,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /** The one persistence port of idx-auth, over JDBC. Every method is one short transaction. */
-public final class JdbcStore implements SigningKeyRepository {
+public final class JdbcStore {
 
   private final DataSource dataSource;
 
@@ -156,13 +154,14 @@ public final class JdbcStore implements SigningKeyRepository {
     ServiceAccount account;
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT client_id, participant_id, enabled FROM service_account WHERE client_id = ?")) {
+            "SELECT client_id, participant_id, enabled, roles, token_lifetime_s"
+                + " FROM service_account WHERE client_id = ?")) {
       s.setString(1, clientId);
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
           return Optional.empty();
         }
-        account = new ServiceAccount(r.getString(1), r.getString(2), r.getBoolean(3));
+        account = serviceAccount(r);
       }
     }
     List<ClientSecret> secrets = new ArrayList<>();
@@ -198,64 +197,24 @@ public final class JdbcStore implements SigningKeyRepository {
     return Optional.of(new AccountRecord(account, secrets, entitlements));
   }
 
-  // --- signing keys ------------------------------------------------------------------------------
-
-  @Override
-  public List<SealedSigningKey> signingKeys() {
-    return read(
-        c -> {
-          List<SealedSigningKey> out = new ArrayList<>();
-          try (PreparedStatement s =
-                  c.prepareStatement(
-                      "SELECT kid, public_jwk, sealed_private, created_at, activates_at, retires_at"
-                          + " FROM signing_key ORDER BY activates_at, kid");
-              ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              out.add(
-                  new SealedSigningKey(
-                      r.getString(1),
-                      r.getString(2),
-                      Base64.getDecoder().decode(r.getString(3)),
-                      Instant.ofEpochMilli(r.getLong(4)),
-                      Instant.ofEpochMilli(r.getLong(5)),
-                      instantOrNull(r, 6)));
-            }
-          }
-          return out;
-        });
+  /**
+   * A service account from a row of client_id, participant_id, enabled, roles, token_lifetime_s.
+   */
+  static ServiceAccount serviceAccount(ResultSet r) throws SQLException {
+    long lifetime = r.getLong(5);
+    Duration tokenLifetime = r.wasNull() ? null : Duration.ofSeconds(lifetime);
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String name : list(r.getString(4))) {
+      Role role = Role.fromWireName(name);
+      if (role != null) {
+        roles.add(role);
+      }
+    }
+    return new ServiceAccount(
+        r.getString(1), r.getString(2), r.getBoolean(3), roles, tokenLifetime);
   }
 
-  @Override
-  public boolean addSigningKey(SealedSigningKey key, int expectedCount) {
-    return write(
-        c -> {
-          // One statement, so two processes racing for the first key cannot both insert.
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO signing_key (kid, public_jwk, sealed_private, created_at,"
-                      + " activates_at, retires_at) SELECT ?, ?, ?, ?, ?, ?"
-                      + " WHERE (SELECT COUNT(*) FROM signing_key) = ?")) {
-            s.setString(1, key.kid());
-            s.setString(2, key.publicJwk());
-            s.setString(3, Base64.getEncoder().encodeToString(key.sealedPrivateKey()));
-            s.setLong(4, key.created().toEpochMilli());
-            s.setLong(5, key.activates().toEpochMilli());
-            if (key.retires() == null) {
-              s.setNull(6, Types.BIGINT);
-            } else {
-              s.setLong(6, key.retires().toEpochMilli());
-            }
-            s.setInt(7, expectedCount);
-            boolean added = s.executeUpdate() == 1;
-            if (added) {
-              bumpRevision(c);
-            }
-            return added;
-          }
-        });
-  }
-
-  private static Instant instantOrNull(ResultSet r, int column) throws SQLException {
+  static Instant instantOrNull(ResultSet r, int column) throws SQLException {
     long millis = r.getLong(column);
     return r.wasNull() ? null : Instant.ofEpochMilli(millis);
   }
