@@ -129,17 +129,9 @@ final class DemoCommand implements Callable<Integer> {
       Map<String, String> secrets = demoSecrets(dataDir, file);
       List<Provisioning.AccountSpec> accounts = new ArrayList<>();
       for (Provisioning.AccountSpec a : file.accounts()) {
-        accounts.add(
-            new Provisioning.AccountSpec(
-                a.clientId(),
-                a.participantId(),
-                a.enabled(),
-                secrets.get(a.clientId()),
-                null,
-                a.entitlements()));
+        accounts.add(a.withSecret(secrets.get(a.clientId())));
       }
-      Importer.Report report =
-          importer.apply(new Provisioning(file.participants(), file.entities(), accounts));
+      Importer.Report report = importer.apply(file.withAccounts(accounts));
       ImportCommand.print(out, Path.of("(demo dataset)"), report);
       return secrets;
     }

@@ -2,6 +2,7 @@ package io.idxauth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idxauth.core.Entity;
 import io.idxauth.store.Database;
 import io.idxauth.store.JdbcStore;
 import java.io.PrintWriter;
@@ -115,7 +116,7 @@ class ImportCommandTest {
     try (Database db = Database.openEmbedded(data)) {
       JdbcStore store = new JdbcStore(db);
       assertThat(store.participant("RETAILER02")).isEmpty();
-      assertThat(store.entities()).isEmpty();
+      assertThat(store.entities()).extracting(Entity::name).containsExactly("idx-admin");
     }
   }
 

@@ -1,6 +1,8 @@
 package io.idxauth.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.idxauth.core.Forbidden;
+import io.idxauth.store.StoreException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -47,8 +49,48 @@ final class ErrorRenderer {
     write(ctx, error.status(), "application/json", body);
   }
 
+  /** An admin API refusal: an RFC 9457 problem, with RFC 6750's challenge on 401 and 403. */
+  void admin(AdminProblem e, Context ctx) {
+    noStore(ctx);
+    if (e.wwwAuthenticate != null) {
+      ctx.header("WWW-Authenticate", e.wwwAuthenticate);
+    }
+    if (e.status == 503) {
+      ctx.header("Retry-After", "1");
+    }
+    problem(ctx, e.status, e.title, e.getMessage(), e.extensions);
+  }
+
+  /** An administrator without the right an action needs: 403, naming the right. */
+  void forbidden(Forbidden e, Context ctx) {
+    noStore(ctx);
+    problem(ctx, 403, "Forbidden", e.getMessage(), Map.of("missingRight", e.missingRight()));
+  }
+
+  /** The store cannot be reached: nothing was changed; try again. */
+  void storeUnavailable(StoreException e, Context ctx) {
+    LOG.warn("store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+    ctx.header("Retry-After", "1");
+    if (ctx.path().startsWith("/oauth2/")) {
+      oauth(OAuthError.temporarilyUnavailable("the store is unavailable; try again"), ctx);
+    } else {
+      noStore(ctx);
+      problem(
+          ctx,
+          503,
+          "Service Unavailable",
+          "the store is unavailable; nothing was changed, try again");
+    }
+  }
+
   /** An RFC 9457 problem. */
   void problem(Context ctx, int status, String title, String detail) {
+    problem(ctx, status, title, detail, Map.of());
+  }
+
+  /** An RFC 9457 problem with extension members (§3.2). */
+  void problem(
+      Context ctx, int status, String title, String detail, Map<String, Object> extensions) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "about:blank");
     body.put("title", title);
@@ -57,6 +99,7 @@ final class ErrorRenderer {
       body.put("detail", detail);
     }
     body.put("instance", ctx.path());
+    body.putAll(extensions);
     write(ctx, status, "application/problem+json", body);
   }
 

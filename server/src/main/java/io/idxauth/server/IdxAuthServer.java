@@ -5,7 +5,9 @@ import com.nimbusds.jose.JOSEObjectType;
 import io.idxauth.core.AccountPolicy;
 import io.idxauth.core.ClientAuthenticator;
 import io.idxauth.core.EntitlementResolver;
+import io.idxauth.core.Forbidden;
 import io.idxauth.core.KeyEncryptionKey;
+import io.idxauth.core.KeyPolicy;
 import io.idxauth.core.KeyRing;
 import io.idxauth.core.Lockouts;
 import io.idxauth.core.SecretHashes;
@@ -13,13 +15,17 @@ import io.idxauth.core.SecretVerifier;
 import io.idxauth.core.SigningProvider;
 import io.idxauth.core.TokenMinter;
 import io.idxauth.core.TokenPolicy;
+import io.idxauth.store.AdminStore;
+import io.idxauth.store.AuditLog;
 import io.idxauth.store.CachedDirectory;
 import io.idxauth.store.Database;
 import io.idxauth.store.JdbcSigningKeys;
 import io.idxauth.store.JdbcStore;
+import io.idxauth.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -54,6 +60,8 @@ public final class IdxAuthServer implements AutoCloseable {
   private final Database database;
   private final CachedDirectory directory;
   private final KeyRing keys;
+  private final AuditLog auditLog;
+  private final Maintenance maintenance;
   private final Javalin app;
   private final ServerConnector listener;
   private final ServerConnector management;
@@ -64,6 +72,8 @@ public final class IdxAuthServer implements AutoCloseable {
       Database database,
       CachedDirectory directory,
       KeyRing keys,
+      AuditLog auditLog,
+      Maintenance maintenance,
       Javalin app,
       ServerConnector listener,
       ServerConnector management) {
@@ -73,6 +83,8 @@ public final class IdxAuthServer implements AutoCloseable {
     this.database = database;
     this.directory = directory;
     this.keys = keys;
+    this.auditLog = auditLog;
+    this.maintenance = maintenance;
     this.app = app;
   }
 
@@ -96,8 +108,20 @@ public final class IdxAuthServer implements AutoCloseable {
               kek,
               provider.join(),
               config.rfc9068Type() ? new JOSEObjectType("at+jwt") : JOSEObjectType.JWT,
+              // A retired key stays published as long as a token can live, plus a minute for the
+              // maintenance tick and clock skew between instances.
+              new KeyPolicy(
+                  config.keyRotationInterval(),
+                  config.keyPropagation(),
+                  config.maxTokenLifetime().plusMinutes(1)),
               clock);
       CachedDirectory directory = new CachedDirectory(store, 100_000, Duration.ofMillis(500));
+      AccountPolicy accountPolicy = config.accountPolicy();
+      Lockouts lockouts = new Lockouts(accountPolicy, 100_000);
+      AuditLog auditLog = new AuditLog(store);
+      AdminStore adminStore = new AdminStore(store, accountPolicy);
+      Maintenance maintenance =
+          new Maintenance(keys, directory, adminStore, auditLog, config.auditRetention(), clock);
       ObjectMapper json = new ObjectMapper();
       TokenPolicy policy =
           new TokenPolicy(
@@ -110,19 +134,26 @@ public final class IdxAuthServer implements AutoCloseable {
           new SecretVerifier(
               SecretHashes.DEFAULT, 100_000, config.slowCheckConcurrency(), config.slowCheckWait());
       TokenMetrics metrics = new TokenMetrics(registry, verifier);
+      FunctionCounter.builder("idx_auth_audit_events_dropped", auditLog, AuditLog::dropped)
+          .description("Audit events logged but not stored because the store fell behind")
+          .register(registry);
       TokenEndpoint token =
           new TokenEndpoint(
-              new ClientAuthenticator(
-                  directory,
-                  verifier,
-                  AccountPolicy.DEFAULT,
-                  new Lockouts(AccountPolicy.DEFAULT, 100_000),
-                  clock),
+              new ClientAuthenticator(directory, verifier, accountPolicy, lockouts, clock),
               new EntitlementResolver(directory),
               new TokenMinter(keys, policy, clock),
               json,
               metrics,
+              auditLog,
               config.maxRequestBytes());
+      AdminApi admin =
+          new AdminApi(
+              new AdminAuthenticator(keys, directory, config.issuerUrl(), config.audience()),
+              json,
+              adminStore,
+              store,
+              directory);
+      byte[] adminOpenApi = resource("/admin-openapi.yaml");
       ErrorRenderer errors = new ErrorRenderer(json, metrics);
       HealthEndpoint health =
           new HealthEndpoint(() -> directory.storeReachable() && keys.active() != null);
@@ -155,9 +186,32 @@ public final class IdxAuthServer implements AutoCloseable {
                     ctx ->
                         ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(registry.scrape()));
+                admin.register(
+                    c.routes,
+                    adminOpenApi,
+                    new AdminParticipants(admin),
+                    new AdminEntities(admin),
+                    new AdminAccounts(
+                        admin,
+                        SecretHashes.DEFAULT,
+                        accountPolicy,
+                        lockouts,
+                        config.maxTokenLifetime(),
+                        clock),
+                    new AdminKeys(admin, keys, clock),
+                    new AdminAudit(admin, auditLog));
                 c.routes.get("/health/live", health::live);
                 c.routes.get("/health/ready", health::ready);
                 c.routes.exception(OAuthError.class, errors::oauth);
+                c.routes.exception(AdminProblem.class, errors::admin);
+                c.routes.exception(Forbidden.class, errors::forbidden);
+                c.routes.exception(
+                    AdminStore.NotFound.class,
+                    (e, ctx) -> errors.problem(ctx, 404, "Not Found", e.getMessage()));
+                c.routes.exception(
+                    AdminStore.Conflict.class,
+                    (e, ctx) -> errors.problem(ctx, 409, "Conflict", e.getMessage()));
+                c.routes.exception(StoreException.class, errors::storeUnavailable);
                 c.routes.exception(HttpResponseException.class, errors::httpException);
                 c.routes.exception(Exception.class, errors::unexpected);
                 c.routes.error(
@@ -172,6 +226,8 @@ public final class IdxAuthServer implements AutoCloseable {
         app.start();
       } catch (RuntimeException e) {
         app.stop();
+        maintenance.close();
+        auditLog.close();
         directory.close();
         throw new IllegalArgumentException(
             "cannot listen on "
@@ -195,8 +251,17 @@ public final class IdxAuthServer implements AutoCloseable {
           "metrics on the management listener {}:{}/metrics",
           config.managementHost(),
           management.get().getLocalPort());
+      maintenance.start();
       return new IdxAuthServer(
-          config, database, directory, keys, app, listener.get(), management.get());
+          config,
+          database,
+          directory,
+          keys,
+          auditLog,
+          maintenance,
+          app,
+          listener.get(),
+          management.get());
     } catch (KeyEncryptionKey.KeyUnsealException e) {
       database.close();
       throw new IllegalArgumentException(e.getMessage());
@@ -299,7 +364,14 @@ public final class IdxAuthServer implements AutoCloseable {
       return;
     }
     app.stop();
+    maintenance.close();
+    auditLog.close();
     directory.close();
     database.close();
+  }
+
+  /** The audit trail, for tests that wait for it to be stored. */
+  public AuditLog auditLog() {
+    return auditLog;
   }
 }

@@ -1,6 +1,8 @@
 package io.idxauth.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.idxauth.core.AccountPolicy;
+import io.idxauth.core.ServiceAccount;
 import io.idxauth.store.SafeYaml;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +16,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Everything {@code serve} needs, as one typed record. Each setting comes from, in order of
@@ -41,7 +45,12 @@ public record ServerConfig(
     int slowCheckConcurrency,
     Duration slowCheckWait,
     String managementHost,
-    int managementPort) {
+    int managementPort,
+    AccountPolicy accountPolicy,
+    Duration keyRotationInterval,
+    Duration keyPropagation,
+    Duration maxTokenLifetime,
+    Duration auditRetention) {
 
   /** The setting names, as in the config file; the environment variable is IDX_AUTH_ + upper. */
   public static final List<String> SETTINGS =
@@ -60,7 +69,17 @@ public record ServerConfig(
           "slow-check-concurrency",
           "slow-check-wait-ms",
           "management-host",
-          "management-port");
+          "management-port",
+          "secret-max-age",
+          "secret-rotation-grace",
+          "lockout-threshold",
+          "lockout-duration",
+          "source-failure-limit",
+          "source-failure-window",
+          "key-rotation-interval",
+          "key-propagation",
+          "max-token-lifetime",
+          "audit-retention");
 
   public static final String DEFAULT_AUDIENCE = "idx-api";
 
@@ -197,6 +216,38 @@ public record ServerConfig(
     int slowWaitMs = intSetting(values, "slow-check-wait-ms", 2000, 0, 60_000, problems);
     String managementHost = values.getOrDefault("management-host", "127.0.0.1");
     int managementPort = intSetting(values, "management-port", 9464, 0, 65535, problems);
+    AccountPolicy policy =
+        new AccountPolicy(
+            durationSetting(values, "secret-max-age", Duration.ofDays(90), problems),
+            durationSetting(values, "secret-rotation-grace", Duration.ofHours(24), problems),
+            intSetting(values, "lockout-threshold", 6, 0, 1000, problems),
+            durationSetting(values, "lockout-duration", Duration.ofMinutes(15), problems),
+            intSetting(values, "source-failure-limit", 30, 0, 1_000_000, problems),
+            durationSetting(values, "source-failure-window", Duration.ofMinutes(15), problems));
+    Duration rotation =
+        durationSetting(values, "key-rotation-interval", Duration.ofDays(90), problems);
+    Duration propagation =
+        durationSetting(values, "key-propagation", Duration.ofHours(1), problems);
+    Duration maxLifetime =
+        durationSetting(values, "max-token-lifetime", Duration.ofHours(24), problems);
+    if (maxLifetime.toSeconds() < lifetime) {
+      problems.add(
+          "max-token-lifetime: "
+              + maxLifetime.toSeconds()
+              + " s is shorter than token-lifetime ("
+              + lifetime
+              + " s)");
+    }
+    if (maxLifetime.compareTo(ServiceAccount.MAX_TOKEN_LIFETIME) > 0) {
+      problems.add("max-token-lifetime: at most 24h");
+    }
+    if (!rotation.isZero() && rotation.compareTo(propagation.plus(maxLifetime)) <= 0) {
+      problems.add(
+          "key-rotation-interval: must be longer than key-propagation plus max-token-lifetime (or"
+              + " 0 for no scheduled rotation)");
+    }
+    Duration auditRetention =
+        durationSetting(values, "audit-retention", Duration.ofDays(365), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
     }
@@ -215,8 +266,42 @@ public record ServerConfig(
         slowConcurrency,
         Duration.ofMillis(slowWaitMs),
         managementHost,
-        managementPort);
+        managementPort,
+        policy,
+        rotation,
+        propagation,
+        maxLifetime,
+        auditRetention);
   }
+
+  /**
+   * A duration setting: a whole number with a unit, {@code 90d}, {@code 24h}, {@code 15m}, {@code
+   * 30s} or {@code 500ms}; a bare number is seconds; {@code 0} turns the feature off where it can
+   * be.
+   */
+  static Duration durationSetting(
+      Map<String, String> values, String name, Duration def, List<String> problems) {
+    String raw = values.get(name);
+    if (raw == null) {
+      return def;
+    }
+    Matcher m = DURATION.matcher(raw.trim());
+    if (!m.matches()) {
+      problems.add(name + ": '" + raw + "' is not a duration like 90d, 24h, 15m, 30s or 500ms");
+      return def;
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "d" -> Duration.ofDays(n);
+      case "h" -> Duration.ofHours(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "ms" -> Duration.ofMillis(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(d|h|m|s|ms)?");
 
   private static String validIssuer(String issuer, List<String> problems) {
     try {

@@ -1,6 +1,8 @@
 package io.idxauth.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.idxauth.core.AuditEvent;
+import io.idxauth.core.AuditTrail;
 import io.idxauth.core.ClientAuthenticator;
 import io.idxauth.core.EntitlementResolver;
 import io.idxauth.core.Grant;
@@ -14,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,7 @@ final class TokenEndpoint implements Handler {
   private final TokenMinter minter;
   private final ObjectMapper json;
   private final TokenMetrics metrics;
+  private final AuditTrail audit;
   private final int maxRequestBytes;
 
   TokenEndpoint(
@@ -48,12 +52,14 @@ final class TokenEndpoint implements Handler {
       TokenMinter minter,
       ObjectMapper json,
       TokenMetrics metrics,
+      AuditTrail audit,
       int maxRequestBytes) {
     this.authenticator = authenticator;
     this.resolver = resolver;
     this.minter = minter;
     this.json = json;
     this.metrics = metrics;
+    this.audit = audit;
     this.maxRequestBytes = maxRequestBytes;
   }
 
@@ -97,25 +103,46 @@ final class TokenEndpoint implements Handler {
     }
     if (!outcome.authenticated()) {
       metrics.refused(outcome.refusal());
-      LOG.info(
-          "client refused: client_id={} reason={} basic={}",
-          outcome.account() == null
-              ? unknownForLog(credentials.clientId())
-              : credentials.clientId(),
-          outcome.refusal(),
-          credentials.basic());
+      // An unknown client_id may be a secret pasted into the wrong field: never kept whole.
+      boolean known = outcome.account() != null;
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("reason", outcome.refusal().wireName());
+      detail.put("basic", credentials.basic());
+      if (outcome.secret() != null) {
+        detail.put("secretId", outcome.secret().id());
+      }
+      audit.record(
+          new AuditEvent(
+              0,
+              Instant.now(),
+              AuditEvent.TOKEN_REFUSED,
+              known ? credentials.clientId() : unknownForLog(credentials.clientId()),
+              known ? credentials.clientId() : null,
+              known ? outcome.account().account().participantId() : null,
+              ctx.ip(),
+              detail));
       throw OAuthError.invalidClient("client authentication failed");
     }
 
     Grant grant = resolver.resolve(outcome.account(), requested);
-    IssuedToken token = minter.mint(outcome.account().account(), grant);
+    ServiceAccount account = outcome.account().account();
+    IssuedToken token = minter.mint(account, grant);
     metrics.issued(!grant.isEmpty());
-    LOG.debug(
-        "token issued: client_id={} jti={} scope={} dropped={}",
-        credentials.clientId(),
-        token.jti(),
-        token.scope(),
-        grant.dropped());
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("scope", token.scope());
+    detail.put("dropped", grant.dropped());
+    detail.put("jti", token.jti());
+    detail.put("secretId", outcome.secret().id());
+    audit.record(
+        new AuditEvent(
+            0,
+            Instant.now(),
+            AuditEvent.TOKEN_ISSUED,
+            account.clientId(),
+            account.clientId(),
+            account.participantId(),
+            ctx.ip(),
+            detail));
 
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", token.value());

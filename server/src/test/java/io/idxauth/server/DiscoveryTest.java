@@ -40,7 +40,7 @@ class DiscoveryTest {
     assertThat(metadata.path("token_endpoint_auth_methods_supported").toString())
         .contains("client_secret_basic", "client_secret_post");
     assertThat(metadata.path("scopes_supported").toString())
-        .isEqualTo("[\"flowctl\",\"mtrd\",\"pqd\",\"sord\"]");
+        .isEqualTo("[\"flowctl\",\"idx-admin\",\"mtrd\",\"pqd\",\"sord\"]");
   }
 
   @Test

@@ -54,9 +54,19 @@ class LogHygieneTest {
           String.join(
               "\n",
               captured.list.stream()
-                  .map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap())
+                  .map(
+                      e ->
+                          e.getFormattedMessage()
+                              + " "
+                              + e.getMDCPropertyMap()
+                              + " "
+                              + e.getKeyValuePairs())
                   .toList());
-      assertThat(logs).contains("client refused").contains(CLIENT).contains("token issued");
+      assertThat(logs)
+          .contains("audit token.refused")
+          .contains(CLIENT)
+          .contains("audit token.issued")
+          .contains("wrong_secret");
       String signature = token.substring(token.lastIndexOf('.') + 1);
       assertThat(logs)
           .doesNotContain(SECRET)

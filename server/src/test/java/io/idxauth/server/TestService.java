@@ -33,7 +33,12 @@ public final class TestService implements AutoCloseable {
   public static final String FIXTURE =
       """
       participants:
-        - {id: RETAILER01, name: Retailer One}
+        - id: RETAILER01
+          name: Retailer One
+          entitlements:
+            - {entity: pqd, participants: [RETAILER01, RETAILER02], operations: [read, create]}
+            - {entity: mtrd, participants: [RETAILER01], operations: [read]}
+        - {id: IDXOPS, name: IDX operator}
         - {id: RETAILER02, name: Retailer Two}
         - {id: DNSP01, name: Network One}
       entities:
@@ -57,7 +62,22 @@ public final class TestService implements AutoCloseable {
           participant: RETAILER02
           enabled: false
           secret: suspended-secret
+        - clientId: ops-admin
+          participant: IDXOPS
+          roles: [operator-admin]
+          secret: ops-admin-secret
+        - clientId: r1-admin
+          participant: RETAILER01
+          roles: [participant-admin]
+          secret: r1-admin-secret
       """;
+
+  /** The fixture's operator admin and participant admin (of RETAILER01), with their secrets. */
+  public static final String OPERATOR = "ops-admin";
+
+  public static final String OPERATOR_SECRET = "ops-admin-secret";
+  public static final String R1_ADMIN = "r1-admin";
+  public static final String R1_ADMIN_SECRET = "r1-admin-secret";
 
   public static final String CLIENT = "retailer01-app";
   public static final String SECRET = "s3cret: with+special&chars=%";
@@ -114,6 +134,9 @@ public final class TestService implements AutoCloseable {
     settings.put("port", Integer.toString(freePort()));
     settings.put("kek", kek);
     settings.put("management-port", "0");
+    // Tests refuse many clients on purpose; the lifecycle tests turn the limits back on.
+    settings.put("lockout-threshold", "0");
+    settings.put("source-failure-limit", "0");
     settings.putAll(overrides);
     return ServerConfig.load(settings, Map.of(), null);
   }
@@ -186,6 +209,56 @@ public final class TestService implements AutoCloseable {
           .readTree(response.body())
           .path("access_token")
           .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A token request by {@code clientId} with {@code secret} for {@code scope}. */
+  public HttpResponse<String> token(String clientId, String secret, String scope) {
+    return postForm(
+        form(
+            "grant_type", "client_credentials",
+            "client_id", clientId,
+            "client_secret", secret,
+            "scope", scope));
+  }
+
+  /** An admin API token of {@code clientId}; fails on an error. */
+  public String adminToken(String clientId, String secret) {
+    HttpResponse<String> response = token(clientId, secret, "idx-admin");
+    if (response.statusCode() != 200) {
+      throw new AssertionError("admin token request failed: " + response.body());
+    }
+    return json(response).path("access_token").asText();
+  }
+
+  /** The fixture's operator admin's token. */
+  public String operatorToken() {
+    return adminToken(OPERATOR, OPERATOR_SECRET);
+  }
+
+  /** An admin API call: {@code path} below /admin/v1, a JSON body or {@code null}. */
+  public HttpResponse<String> admin(String method, String path, String token, String json) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base() + "/admin/v1" + path))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return send(request.build());
+  }
+
+  public static com.fasterxml.jackson.databind.JsonNode json(HttpResponse<String> response) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

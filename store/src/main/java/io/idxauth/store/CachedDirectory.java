@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   private volatile Map<String, Entity> entities;
   private volatile long revision;
   private volatile boolean reachable = true;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   public CachedDirectory(JdbcStore store, long maxAccounts, Duration pollInterval) {
     this.store = store;
@@ -68,7 +70,7 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   }
 
   /** Drops what is cached if the store changed since the last look. */
-  public void poll() {
+  public synchronized void poll() {
     try {
       long now = store.revision();
       if (now != revision) {
@@ -76,6 +78,9 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
         entities = loadEntities();
         revision = now;
         LOG.debug("store revision {}: caches dropped", now);
+        for (Runnable listener : listeners) {
+          listener.run();
+        }
       }
       reachable = true;
     } catch (RuntimeException e) {
@@ -84,6 +89,11 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
       }
       reachable = false;
     }
+  }
+
+  /** Runs {@code listener} after each change of the store is seen (on the polling thread). */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   /** False when the last look at the store failed. */

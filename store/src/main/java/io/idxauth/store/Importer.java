@@ -5,24 +5,31 @@ import io.idxauth.core.ClientSecret;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.Participant;
+import io.idxauth.core.Role;
 import io.idxauth.core.SecretHashes;
+import io.idxauth.core.ServiceAccount;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Applies a validated provisioning file to the store in one transaction: all of it or nothing.
  * Importing the same file twice changes nothing: a plain secret that the account's current secret
- * already matches is not re-hashed.
+ * already matches is not re-hashed, and secret hashes that are the ones the account holds are left
+ * as they are.
  */
 public final class Importer {
 
@@ -77,27 +84,33 @@ public final class Importer {
 
   public Report apply(Provisioning provisioning) {
     // Slow hashing happens before the write transaction, so the store is locked only briefly.
-    Map<String, String> newHashes = new HashMap<>();
+    Map<String, List<String>> wantedHashes = new HashMap<>();
     for (Provisioning.AccountSpec spec : provisioning.accounts()) {
-      String wanted = wantedHash(spec);
+      List<String> wanted = wantedHashes(spec);
       if (wanted != null) {
-        newHashes.put(spec.clientId(), wanted);
+        wantedHashes.put(spec.clientId(), wanted);
       }
     }
     Instant now = clock.instant();
     return store.write(
         c -> {
-          Counts participants = new Counts(0, 0, 0);
-          for (Participant p : provisioning.participants()) {
-            participants = participants.plus(upsert(c, p));
-          }
+          // Entities first: what participants hold and accounts are entitled to refers to them.
           Counts entities = new Counts(0, 0, 0);
           for (Entity e : provisioning.entities()) {
             entities = entities.plus(upsert(c, e));
           }
+          Counts participants = new Counts(0, 0, 0);
+          for (Participant p : provisioning.participants()) {
+            Change change = upsert(c, p);
+            List<Entitlement> held = provisioning.holdings().get(p.id());
+            if (held != null && replaceHoldings(c, p.id(), held) && change == Change.UNCHANGED) {
+              change = Change.UPDATED;
+            }
+            participants = participants.plus(change);
+          }
           Counts accounts = new Counts(0, 0, 0);
           for (Provisioning.AccountSpec spec : provisioning.accounts()) {
-            accounts = accounts.plus(upsert(c, spec, newHashes.get(spec.clientId()), now));
+            accounts = accounts.plus(upsert(c, spec, wantedHashes.get(spec.clientId()), now));
           }
           Map<String, Counts> counts = new LinkedHashMap<>();
           counts.put("participants", participants);
@@ -112,24 +125,20 @@ public final class Importer {
   }
 
   /**
-   * The hash the account's secret must have after the import, or {@code null} when the secrets it
-   * holds already match the file (or the file names no secret).
+   * The hashes of the secrets the account must hold after the import, or {@code null} when it keeps
+   * the ones it has: the file names no secret, or its plain secret is the one secret the account
+   * holds.
    */
-  private String wantedHash(Provisioning.AccountSpec spec) {
-    if (spec.secret() == null && spec.secretHash() == null) {
-      return null;
+  private List<String> wantedHashes(Provisioning.AccountSpec spec) {
+    if (spec.secret() == null) {
+      return spec.secretHashes().isEmpty() ? null : spec.secretHashes();
     }
     List<ClientSecret> current =
         store.account(spec.clientId()).map(AccountRecord::secrets).orElse(List.of());
-    if (current.size() == 1) {
-      String held = current.get(0).hash();
-      if (spec.secretHash() != null
-          ? held.equals(spec.secretHash())
-          : hashes.verify(spec.secret(), held)) {
-        return null;
-      }
+    if (current.size() == 1 && hashes.verify(spec.secret(), current.get(0).hash())) {
+      return null;
     }
-    return spec.secretHash() != null ? spec.secretHash() : hashes.hash(spec.secret());
+    return List.of(hashes.hash(spec.secret()));
   }
 
   private static Change upsert(Connection c, Participant p) throws SQLException {
@@ -168,44 +177,98 @@ public final class Importer {
     return held.isPresent() ? Change.UPDATED : Change.CREATED;
   }
 
+  /** Sets what a participant holds; true when that changed it. */
+  private static boolean replaceHoldings(Connection c, String participantId, List<Entitlement> held)
+      throws SQLException {
+    if (new HashSet<>(holdings(c, participantId)).equals(new HashSet<>(held))) {
+      return false;
+    }
+    exec(c, "DELETE FROM participant_entitlement WHERE participant_id = ?", participantId);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO participant_entitlement"
+                + " (participant_id, entity_name, participant_ids, operations) VALUES (?, ?, ?, ?)")) {
+      for (Entitlement e : held) {
+        s.setString(1, participantId);
+        s.setString(2, e.entity());
+        s.setString(3, JdbcStore.join(e.participantIds()));
+        s.setString(4, JdbcStore.joinOperations(e.operations()));
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+    return true;
+  }
+
+  /** What the operator has granted a participant, by entity name. */
+  static List<Entitlement> holdings(Connection c, String participantId) throws SQLException {
+    List<Entitlement> out = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT entity_name, participant_ids, operations FROM participant_entitlement"
+                + " WHERE participant_id = ? ORDER BY entity_name")) {
+      s.setString(1, participantId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new Entitlement(
+                  r.getString(1),
+                  JdbcStore.list(r.getString(2)),
+                  JdbcStore.operations(r.getString(3))));
+        }
+      }
+    }
+    return out;
+  }
+
   private static Change upsert(
-      Connection c, Provisioning.AccountSpec spec, String newHash, Instant now)
+      Connection c, Provisioning.AccountSpec spec, List<String> wantedHashes, Instant now)
       throws SQLException {
     Optional<AccountRecord> held = JdbcStore.account(c, spec.clientId());
+    ServiceAccount account =
+        new ServiceAccount(
+            spec.clientId(),
+            spec.participantId(),
+            spec.enabled(),
+            spec.roles(),
+            spec.tokenLifetime());
     boolean changed = false;
     if (held.isEmpty()) {
       try (PreparedStatement s =
           c.prepareStatement(
-              "INSERT INTO service_account (client_id, participant_id, enabled, created_at)"
-                  + " VALUES (?, ?, ?, ?)")) {
-        s.setString(1, spec.clientId());
-        s.setString(2, spec.participantId());
-        s.setBoolean(3, spec.enabled());
-        s.setLong(4, now.toEpochMilli());
+              "INSERT INTO service_account (participant_id, enabled, roles, token_lifetime_s,"
+                  + " client_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        setAccount(s, account);
+        s.setLong(6, now.toEpochMilli());
         s.executeUpdate();
       }
-    } else if (!held.get().account().participantId().equals(spec.participantId())
-        || held.get().account().enabled() != spec.enabled()) {
+    } else if (!held.get().account().equals(account)) {
       try (PreparedStatement s =
           c.prepareStatement(
-              "UPDATE service_account SET participant_id = ?, enabled = ? WHERE client_id = ?")) {
-        s.setString(1, spec.participantId());
-        s.setBoolean(2, spec.enabled());
-        s.setString(3, spec.clientId());
+              "UPDATE service_account SET participant_id = ?, enabled = ?, roles = ?,"
+                  + " token_lifetime_s = ? WHERE client_id = ?")) {
+        setAccount(s, account);
         s.executeUpdate();
       }
       changed = true;
     }
-    if (newHash != null) {
+    List<String> heldHashes =
+        held.map(AccountRecord::secrets).orElse(List.of()).stream()
+            .map(ClientSecret::hash)
+            .toList();
+    if (wantedHashes != null && !Set.copyOf(heldHashes).equals(Set.copyOf(wantedHashes))) {
       exec(c, "DELETE FROM client_secret WHERE client_id = ?", spec.clientId());
       try (PreparedStatement s =
           c.prepareStatement(
               "INSERT INTO client_secret (id, client_id, hash, created_at) VALUES (?, ?, ?, ?)")) {
-        s.setString(1, UUID.randomUUID().toString());
-        s.setString(2, spec.clientId());
-        s.setString(3, newHash);
-        s.setLong(4, now.toEpochMilli());
-        s.executeUpdate();
+        for (String hash : wantedHashes) {
+          s.setString(1, UUID.randomUUID().toString());
+          s.setString(2, spec.clientId());
+          s.setString(3, hash);
+          s.setLong(4, now.toEpochMilli());
+          s.addBatch();
+        }
+        s.executeBatch();
       }
       changed = true;
     }
@@ -231,6 +294,19 @@ public final class Importer {
       return Change.CREATED;
     }
     return changed ? Change.UPDATED : Change.UNCHANGED;
+  }
+
+  /** Sets participant_id, enabled, roles, token_lifetime_s and client_id, in that order. */
+  private static void setAccount(PreparedStatement s, ServiceAccount a) throws SQLException {
+    s.setString(1, a.participantId());
+    s.setBoolean(2, a.enabled());
+    s.setString(3, Role.join(a.roles()));
+    if (a.tokenLifetime() == null) {
+      s.setNull(4, Types.BIGINT);
+    } else {
+      s.setLong(4, a.tokenLifetime().toSeconds());
+    }
+    s.setString(5, a.clientId());
   }
 
   private static void exec(Connection c, String sql, String arg) throws SQLException {

@@ -3,36 +3,71 @@ package io.idxauth.store;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.Participant;
+import io.idxauth.core.Role;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated provisioning file: what the store must hold after the import.
  *
+ * @param holdings what each participant holds (the ceiling of what its participant admins may
+ *     grant), for the participants whose entry gives {@code entitlements}; the others keep theirs
  * @param accounts the accounts; each one's entitlements replace those it held
  */
 public record Provisioning(
-    List<Participant> participants, List<Entity> entities, List<AccountSpec> accounts) {
+    List<Participant> participants,
+    Map<String, List<Entitlement>> holdings,
+    List<Entity> entities,
+    List<AccountSpec> accounts) {
 
   public Provisioning {
     participants = List.copyOf(participants);
+    Map<String, List<Entitlement>> copy = new LinkedHashMap<>();
+    holdings.forEach((id, held) -> copy.put(id, List.copyOf(held)));
+    holdings = Collections.unmodifiableMap(copy);
     entities = List.copyOf(entities);
     accounts = List.copyOf(accounts);
   }
 
+  /** This provisioning with other accounts. */
+  public Provisioning withAccounts(List<AccountSpec> accounts) {
+    return new Provisioning(participants, holdings, entities, accounts);
+  }
+
   /**
-   * One account of the file. At most one of {@code secret} and {@code secretHash} is set; with
+   * One account of the file. At most one of {@code secret} and {@code secretHashes} is given; with
    * neither, the account keeps the secrets it has.
+   *
+   * @param roles its admin roles; empty for an ordinary client
+   * @param tokenLifetime the lifetime of its tokens, or {@code null} for the service's default
+   * @param secret a plain secret, hashed on import, or {@code null}
+   * @param secretHashes the hashes of its secrets (at most {@code AccountPolicy.MAX_SECRETS}), or
+   *     empty
    */
   public record AccountSpec(
       String clientId,
       String participantId,
       boolean enabled,
+      Set<Role> roles,
+      Duration tokenLifetime,
       String secret,
-      String secretHash,
+      List<String> secretHashes,
       List<Entitlement> entitlements) {
 
     public AccountSpec {
+      roles = Collections.unmodifiableSet(Role.copyOf(roles));
+      secretHashes = List.copyOf(secretHashes);
       entitlements = List.copyOf(entitlements);
+    }
+
+    /** This account with a plain secret instead of whatever secret the file gave. */
+    public AccountSpec withSecret(String secret) {
+      return new AccountSpec(
+          clientId, participantId, enabled, roles, tokenLifetime, secret, List.of(), entitlements);
     }
 
     @Override

@@ -1,21 +1,25 @@
 package io.idxauth.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.idxauth.core.AccountPolicy;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
 import io.idxauth.core.Operation;
 import io.idxauth.core.Participant;
+import io.idxauth.core.Role;
 import io.idxauth.core.SecretHashes;
 import io.idxauth.core.ServiceAccount;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +27,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Reads and validates a declarative provisioning file (YAML). A file with any problem is refused
  * whole, with every problem named by its path, e.g. {@code accounts[0].entitlements[1].entity:
- * unknown entity 'xyz'}. Fields the file format does not know are ignored.
+ * unknown entity 'xyz'}. Fields the file format does not know are ignored. The reserved entity
+ * {@value Role#ADMIN_ENTITY} can be neither defined nor entitled: the admin roles grant it.
  */
 public final class ProvisioningFile {
 
@@ -37,6 +43,9 @@ public final class ProvisioningFile {
 
     Optional<Entity> entity(String name);
   }
+
+  private static final String ROLE_NAMES =
+      String.join(", ", Stream.of(Role.values()).map(Role::wireName).toList());
 
   private final List<String> problems = new ArrayList<>();
   private final Map<String, Entity> entitiesInFile = new HashMap<>();
@@ -79,13 +88,21 @@ public final class ProvisioningFile {
       throw new InvalidProvisioningException(
           List.of("(file): expected a mapping with participants, entities and accounts"));
     }
+    List<Item> participantItems = items(root, "participants");
     List<Participant> participants = new ArrayList<>();
-    for (Item item : items(root, "participants")) {
+    for (Item item : participantItems) {
       participant(item).ifPresent(participants::add);
     }
     List<Entity> entities = new ArrayList<>();
     for (Item item : items(root, "entities")) {
       entity(item).ifPresent(entities::add);
+    }
+    // Holdings may name any participant or entity of the file, so they are read once all are known.
+    Map<String, List<Entitlement>> holdings = new LinkedHashMap<>();
+    for (Item item : participantItems) {
+      if (isPresent(item.node.get("entitlements"))) {
+        entitlements(item).ifPresent(held -> holdings.put(item.node.path("id").asText(), held));
+      }
     }
     List<Provisioning.AccountSpec> accounts = new ArrayList<>();
     Set<String> clientIds = new HashSet<>();
@@ -95,7 +112,7 @@ public final class ProvisioningFile {
     if (!problems.isEmpty()) {
       throw new InvalidProvisioningException(problems);
     }
-    return new Provisioning(participants, entities, accounts);
+    return new Provisioning(participants, holdings, entities, accounts);
   }
 
   private record Item(String path, JsonNode node) {}
@@ -151,6 +168,9 @@ public final class ProvisioningFile {
     if (name != null && !Entity.isValidName(name)) {
       problems.add(item.path + ".name: '" + name + "' must match " + Entity.namePattern());
       ok = false;
+    } else if (Role.ADMIN_ENTITY.equals(name)) {
+      problems.add(item.path + ".name: '" + name + "' is reserved (the entity of the admin API)");
+      ok = false;
     } else if (name != null && entitiesInFile.containsKey(name)) {
       problems.add(item.path + ".name: entity '" + name + "' is listed twice");
       ok = false;
@@ -198,23 +218,47 @@ public final class ProvisioningFile {
         ok = false;
       }
     }
+    int before = problems.size();
+    Set<Role> roles = roles(item);
+    Duration tokenLifetime = tokenLifetime(item);
+    ok &= problems.size() == before;
     String secret = optionalString(item, "secret");
-    String secretHash = optionalString(item, "secretHash");
-    if (secret != null && secretHash != null) {
-      problems.add(item.path + ": give either secret or secretHash, not both");
+    long secretsGiven =
+        Stream.of("secret", "secretHash", "secretHashes")
+            .filter(field -> isPresent(item.node.get(field)))
+            .count();
+    if (secretsGiven > 1) {
+      problems.add(item.path + ": give only one of secret, secretHash and secretHashes");
       ok = false;
     }
     if (secret != null && secret.isEmpty()) {
       problems.add(item.path + ".secret: must not be empty");
       ok = false;
     }
-    if (secretHash != null && SecretHashes.describe(secretHash) != null) {
-      problems.add(item.path + ".secretHash: " + SecretHashes.describe(secretHash));
-      ok = false;
-    }
+    List<String> secretHashes = secretHashes(item);
+    Optional<List<Entitlement>> entitlements = entitlements(item);
+    ok &= secretHashes != null && entitlements.isPresent();
+    return ok
+        ? Optional.of(
+            new Provisioning.AccountSpec(
+                clientId,
+                participant,
+                enabled,
+                roles,
+                tokenLifetime,
+                secret,
+                secretHashes,
+                entitlements.get()))
+        : Optional.empty();
+  }
+
+  /** The {@code entitlements} of an account or participant; empty when any has a problem. */
+  private Optional<List<Entitlement>> entitlements(Item owner) {
+    boolean ok = true;
     List<Entitlement> entitlements = new ArrayList<>();
     Set<String> entitled = new HashSet<>();
-    for (Item e : items(item.node, "entitlements", item.path + ".entitlements")) {
+    int before = problems.size();
+    for (Item e : items(owner.node, "entitlements", owner.path + ".entitlements")) {
       Optional<Entitlement> entitlement = entitlement(e);
       if (entitlement.isEmpty()) {
         ok = false;
@@ -225,11 +269,106 @@ public final class ProvisioningFile {
         entitlements.add(entitlement.get());
       }
     }
-    return ok
-        ? Optional.of(
-            new Provisioning.AccountSpec(
-                clientId, participant, enabled, secret, secretHash, entitlements))
-        : Optional.empty();
+    return ok && problems.size() == before ? Optional.of(entitlements) : Optional.empty();
+  }
+
+  /** The account's admin roles: none when absent, {@code null} when any is unknown. */
+  private Set<Role> roles(Item item) {
+    JsonNode list = item.node.get("roles");
+    String path = item.path + ".roles";
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    if (!isPresent(list)) {
+      return roles;
+    }
+    if (!list.isArray()) {
+      problems.add(path + ": expected a list of " + ROLE_NAMES);
+      return null;
+    }
+    boolean ok = true;
+    for (int i = 0; i < list.size(); i++) {
+      Role role = list.get(i).isTextual() ? Role.fromWireName(list.get(i).textValue()) : null;
+      if (role == null) {
+        problems.add(
+            path + "[" + i + "]: '" + list.get(i).asText() + "' is not one of " + ROLE_NAMES);
+        ok = false;
+      } else {
+        roles.add(role);
+      }
+    }
+    return ok ? roles : null;
+  }
+
+  /** The account's token lifetime; {@code null} when absent (the service's default). */
+  private Duration tokenLifetime(Item item) {
+    JsonNode value = item.node.get("tokenLifetimeSeconds");
+    if (!isPresent(value)) {
+      return null;
+    }
+    String range =
+        ServiceAccount.MIN_TOKEN_LIFETIME.toSeconds()
+            + ".."
+            + ServiceAccount.MAX_TOKEN_LIFETIME.toSeconds();
+    if (!value.isIntegralNumber()) {
+      problems.add(item.path + ".tokenLifetimeSeconds: expected a whole number, " + range);
+      return null;
+    }
+    Duration lifetime =
+        value.canConvertToLong() ? Duration.ofSeconds(value.longValue()) : Duration.ZERO;
+    if (!ServiceAccount.isValidTokenLifetime(lifetime)) {
+      problems.add(
+          item.path + ".tokenLifetimeSeconds: " + value.asText() + " is not " + range + " seconds");
+      return null;
+    }
+    return lifetime;
+  }
+
+  /**
+   * The hashes of the account's secrets, from {@code secretHash} or {@code secretHashes}: empty
+   * when the file gives none, {@code null} when any has a problem.
+   */
+  private List<String> secretHashes(Item item) {
+    String single = optionalString(item, "secretHash");
+    if (single != null) {
+      String problem = SecretHashes.describe(single);
+      if (problem != null) {
+        problems.add(item.path + ".secretHash: " + problem);
+        return null;
+      }
+      return List.of(single);
+    }
+    JsonNode list = item.node.get("secretHashes");
+    String path = item.path + ".secretHashes";
+    if (!isPresent(list)) {
+      return List.of();
+    }
+    if (!list.isArray() || list.isEmpty() || list.size() > AccountPolicy.MAX_SECRETS) {
+      problems.add(
+          path
+              + ": expected a list of 1 to "
+              + AccountPolicy.MAX_SECRETS
+              + " hashes (an account holds at most "
+              + AccountPolicy.MAX_SECRETS
+              + " secrets)");
+      return null;
+    }
+    List<String> hashes = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode hash = list.get(i);
+      String problem =
+          !hash.isTextual()
+              ? "expected a string"
+              : hashes.contains(hash.textValue())
+                  ? "the same hash is listed twice"
+                  : SecretHashes.describe(hash.textValue());
+      if (problem != null) {
+        problems.add(path + "[" + i + "]: " + problem);
+        ok = false;
+      } else {
+        hashes.add(hash.textValue());
+      }
+    }
+    return ok ? hashes : null;
   }
 
   private Optional<Entitlement> entitlement(Item item) {
@@ -237,6 +376,16 @@ public final class ProvisioningFile {
     Set<String> participants = participantIds(item);
     Set<Operation> operations = operations(item, "operations");
     if (entityName == null) {
+      return Optional.empty();
+    }
+    if (entityName.equals(Role.ADMIN_ENTITY)) {
+      problems.add(
+          item.path
+              + ".entity: "
+              + Role.ADMIN_ENTITY
+              + " is granted by roles ("
+              + ROLE_NAMES
+              + "), not by an entitlement");
       return Optional.empty();
     }
     Entity entity = entitiesInFile.get(entityName);
@@ -330,6 +479,10 @@ public final class ProvisioningFile {
 
   private boolean knownParticipant(String id) {
     return participantsInFile.contains(id) || participantExists.test(id);
+  }
+
+  private static boolean isPresent(JsonNode value) {
+    return value != null && !value.isNull();
   }
 
   private String requiredString(Item item, String field) {

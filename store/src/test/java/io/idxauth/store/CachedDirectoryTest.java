@@ -57,7 +57,7 @@ class CachedDirectoryTest {
 
     assertThat(directory.account("retailer01-app")).isPresent();
     assertThat(directory.entity("pqd")).isPresent();
-    assertThat(directory.entityNames()).containsExactly("pqd");
+    assertThat(directory.entityNames()).containsExactly("idx-admin", "pqd");
     assertThat(directory.storeReachable()).isTrue();
   }
 
@@ -68,7 +68,7 @@ class CachedDirectoryTest {
     otherProcess.apply(parse(ProvisioningFileTest.EXAMPLE));
 
     assertThat(directory.account("retailer01-app")).isEmpty();
-    assertThat(directory.entityNames()).isEmpty();
+    assertThat(directory.entityNames()).containsExactly("idx-admin");
   }
 
   @Test

@@ -11,11 +11,16 @@ import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
 import io.idxauth.core.Participant;
+import io.idxauth.core.Role;
 import io.idxauth.core.SecretHashes;
+import io.idxauth.core.ServiceAccount;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImporterTest {
 
   private static final SecretHashes HASHES = new SecretHashes(1024, 1);
+  private static final String BCRYPT = ProvisioningFileTest.BCRYPT;
+  private static final String ARGON2ID = ProvisioningFileTest.ARGON2ID;
 
   @TempDir Path dataDir;
 
@@ -66,6 +73,7 @@ class ImporterTest {
         .contains(new Participant("RETAILER02", "Retailer Two"));
     assertThat(store.entities())
         .containsExactly(
+            JdbcStoreAdminEntity.IDX_ADMIN,
             new Entity(
                 "pqd", EntityKind.BUSINESS_FUNCTION, "Power quality data", Set.of(CREATE, READ)));
     AccountRecord account = store.account("retailer01-app").orElseThrow();
@@ -227,16 +235,24 @@ class ImporterTest {
     Provisioning twiceEntitled =
         new Provisioning(
             List.of(new Participant("RETAILER01", "Retailer One")),
+            Map.of(),
             List.of(new Entity("pqd", EntityKind.BUSINESS_FUNCTION, "", Set.of(READ))),
             List.of(
                 new Provisioning.AccountSpec(
-                    "retailer01-app", "RETAILER01", true, "s3cret", null, List.of(pqd, pqd))));
+                    "retailer01-app",
+                    "RETAILER01",
+                    true,
+                    Set.of(),
+                    null,
+                    "s3cret",
+                    List.of(),
+                    List.of(pqd, pqd))));
 
     assertThatThrownBy(() -> importer.apply(twiceEntitled)).isInstanceOf(StoreException.class);
 
     assertThat(store.revision()).isEqualTo(revision);
     assertThat(store.participant("RETAILER01")).isEmpty();
-    assertThat(store.entities()).isEmpty();
+    assertThat(store.entities()).containsExactly(JdbcStoreAdminEntity.IDX_ADMIN);
     assertThat(store.account("retailer01-app")).isEmpty();
   }
 
@@ -261,6 +277,205 @@ class ImporterTest {
     assertThat(store.account("retailer02-app").orElseThrow().entitlements())
         .containsExactly(new Entitlement("pqd", Set.of("RETAILER02"), Set.of(READ)));
     assertThat(store.account("retailer01-app")).isPresent();
+  }
+
+  // --- roles and token lifetime ------------------------------------------------------------------
+
+  @Test
+  void roles_and_token_lifetime_are_stored() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_ADMIN));
+
+    ServiceAccount admin = store.account("retailer01-admin").orElseThrow().account();
+    assertThat(admin.roles()).containsExactly(Role.PARTICIPANT_ADMIN);
+    assertThat(admin.tokenLifetime()).isEqualTo(Duration.ofSeconds(600));
+    assertThat(store.account("retailer01-app").orElseThrow().account().roles()).isEmpty();
+  }
+
+  @Test
+  void changed_roles_or_token_lifetime_update_the_account_and_bump_the_revision() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_ADMIN));
+    long revision = store.revision();
+    String changed =
+        ProvisioningFileTest.WITH_ADMIN
+            .replace("[participant-admin]", "[operator-admin]")
+            .replace("tokenLifetimeSeconds: 600", "tokenLifetimeSeconds: 300");
+
+    Importer.Report report = importer.apply(parse(changed));
+
+    assertThat(report.counts().get("accounts")).isEqualTo(new Importer.Counts(0, 1, 1));
+    assertThat(store.revision()).isGreaterThan(revision);
+    ServiceAccount admin = store.account("retailer01-admin").orElseThrow().account();
+    assertThat(admin.roles()).containsExactly(Role.OPERATOR_ADMIN);
+    assertThat(admin.tokenLifetime()).isEqualTo(Duration.ofSeconds(300));
+  }
+
+  @Test
+  void account_without_roles_or_token_lifetime_in_the_file_has_none_after_the_import()
+      throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_ADMIN));
+    String plain =
+        ProvisioningFileTest.WITH_ADMIN
+            .replace("    roles: [participant-admin]\n", "")
+            .replace("    tokenLifetimeSeconds: 600\n", "");
+
+    importer.apply(parse(plain));
+
+    ServiceAccount admin = store.account("retailer01-admin").orElseThrow().account();
+    assertThat(admin.roles()).isEmpty();
+    assertThat(admin.tokenLifetime()).isNull();
+  }
+
+  @Test
+  void importing_roles_and_token_lifetime_again_changes_nothing() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_ADMIN));
+    long revision = store.revision();
+
+    Importer.Report again = importer.apply(parse(ProvisioningFileTest.WITH_ADMIN));
+
+    assertThat(again.changedAnything()).isFalse();
+    assertThat(store.revision()).isEqualTo(revision);
+  }
+
+  // --- participant holdings ----------------------------------------------------------------------
+
+  @Test
+  void participant_entitlements_are_stored_as_its_holdings() throws Exception {
+    Importer.Report report = importer.apply(parse(ProvisioningFileTest.WITH_HOLDINGS));
+
+    assertThat(report.counts().get("participants")).isEqualTo(new Importer.Counts(2, 0, 0));
+    assertThat(holdings("RETAILER01"))
+        .containsExactly(
+            new Entitlement("pqd", Set.of("RETAILER01", "RETAILER02"), Set.of(CREATE, READ)));
+    assertThat(holdings("RETAILER02")).isEmpty();
+  }
+
+  @Test
+  void importing_the_same_holdings_again_changes_nothing() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_HOLDINGS));
+    long revision = store.revision();
+
+    Importer.Report again = importer.apply(parse(ProvisioningFileTest.WITH_HOLDINGS));
+
+    assertThat(again.changedAnything()).isFalse();
+    assertThat(store.revision()).isEqualTo(revision);
+  }
+
+  @Test
+  void changed_holdings_update_the_participant_and_bump_the_revision() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_HOLDINGS));
+    long revision = store.revision();
+    String narrower =
+        ProvisioningFileTest.WITH_HOLDINGS.replace(
+            "participants: [RETAILER01, RETAILER02]\n        operations: [create, read]",
+            "participants: [RETAILER01]\n        operations: [read]");
+
+    Importer.Report report = importer.apply(parse(narrower));
+
+    assertThat(report.counts().get("participants")).isEqualTo(new Importer.Counts(0, 1, 1));
+    assertThat(store.revision()).isGreaterThan(revision);
+    assertThat(holdings("RETAILER01"))
+        .containsExactly(new Entitlement("pqd", Set.of("RETAILER01"), Set.of(READ)));
+  }
+
+  @Test
+  void participant_without_entitlements_in_the_file_keeps_its_holdings() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_HOLDINGS));
+    long revision = store.revision();
+
+    Importer.Report report = importer.apply(parse(ProvisioningFileTest.EXAMPLE));
+
+    assertThat(report.changedAnything()).isFalse();
+    assertThat(store.revision()).isEqualTo(revision);
+    assertThat(holdings("RETAILER01")).hasSize(1);
+  }
+
+  @Test
+  void participant_with_empty_entitlements_in_the_file_holds_nothing() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_HOLDINGS));
+    String emptied =
+        ProvisioningFileTest.EXAMPLE.replace(
+            "    name: Retailer One\n", "    name: Retailer One\n    entitlements: []\n");
+
+    Importer.Report report = importer.apply(parse(emptied));
+
+    assertThat(report.counts().get("participants")).isEqualTo(new Importer.Counts(0, 1, 1));
+    assertThat(holdings("RETAILER01")).isEmpty();
+  }
+
+  // --- secretHashes ------------------------------------------------------------------------------
+
+  @Test
+  void secret_hashes_are_stored_as_given_without_expiry() throws Exception {
+    Instant before = Instant.now();
+
+    importer.apply(parse(withSecretHashes(BCRYPT, ARGON2ID)));
+
+    List<ClientSecret> secrets = store.account("retailer01-app").orElseThrow().secrets();
+    assertThat(secrets).extracting(ClientSecret::hash).containsExactlyInAnyOrder(BCRYPT, ARGON2ID);
+    assertThat(secrets).allSatisfy(s -> assertThat(s.expires()).isNull());
+    assertThat(secrets)
+        .allSatisfy(
+            s -> assertThat(s.created()).isAfterOrEqualTo(before.truncatedTo(ChronoUnit.MILLIS)));
+    assertThat(HASHES.verify("imported-bcrypt-2b", BCRYPT)).isTrue();
+  }
+
+  @Test
+  void the_secret_hashes_the_account_holds_in_any_order_change_nothing() throws Exception {
+    importer.apply(parse(withSecretHashes(BCRYPT, ARGON2ID)));
+    long revision = store.revision();
+    AccountRecord before = store.account("retailer01-app").orElseThrow();
+
+    Importer.Report again = importer.apply(parse(withSecretHashes(ARGON2ID, BCRYPT)));
+
+    assertThat(again.changedAnything()).isFalse();
+    assertThat(store.revision()).isEqualTo(revision);
+    assertThat(store.account("retailer01-app")).contains(before);
+  }
+
+  @Test
+  void other_secret_hashes_replace_every_secret_the_account_holds() throws Exception {
+    importer.apply(parse(withSecretHashes(BCRYPT, ARGON2ID)));
+    long revision = store.revision();
+
+    Importer.Report report = importer.apply(parse(withSecretHashes(ARGON2ID)));
+
+    assertThat(report.counts().get("accounts")).isEqualTo(new Importer.Counts(0, 1, 0));
+    assertThat(store.revision()).isGreaterThan(revision);
+    assertThat(store.account("retailer01-app").orElseThrow().secrets())
+        .extracting(ClientSecret::hash)
+        .containsExactly(ARGON2ID);
+  }
+
+  @Test
+  void secret_hashes_replace_a_secret_made_from_a_plain_secret() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.EXAMPLE));
+
+    importer.apply(parse(withSecretHashes(BCRYPT)));
+
+    assertThat(store.account("retailer01-app").orElseThrow().secrets())
+        .extracting(ClientSecret::hash)
+        .containsExactly(BCRYPT);
+  }
+
+  @Test
+  void plain_secret_replaces_two_held_secrets_even_when_one_of_them_matches() throws Exception {
+    importer.apply(parse(withSecretHashes(BCRYPT, ARGON2ID)));
+
+    importer.apply(parse(ProvisioningFileTest.EXAMPLE.replace("plain text", "imported-bcrypt-2b")));
+
+    List<ClientSecret> secrets = store.account("retailer01-app").orElseThrow().secrets();
+    assertThat(secrets).hasSize(1);
+    assertThat(secrets.get(0).hash()).startsWith("$argon2id$");
+    assertThat(HASHES.verify("imported-bcrypt-2b", secrets.get(0).hash())).isTrue();
+  }
+
+  private static String withSecretHashes(String... hashes) {
+    return ProvisioningFileTest.EXAMPLE.replace(
+        "secret: \"plain text\"", "secretHashes: [\"" + String.join("\", \"", hashes) + "\"]");
+  }
+
+  private List<Entitlement> holdings(String participantId) {
+    return store.read(c -> Importer.holdings(c, participantId));
   }
 
   private static Provisioning parse(String yaml) throws InvalidProvisioningException {

@@ -10,9 +10,12 @@ import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
 import io.idxauth.core.Participant;
+import io.idxauth.core.Role;
+import io.idxauth.core.SecretHashes;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +53,11 @@ class ProvisioningFileTest {
   /** A bcrypt hash of "imported-bcrypt-2b", made by pyca/bcrypt. */
   static final String BCRYPT = "$2b$04$jE5tUOCf9p9XqFUIXr9LZe6N3gYhs6GS.xDGaGZ4W/UjQtj5vRN2a";
 
+  /** An Argon2id hash of "imported-argon2id". */
+  static final String ARGON2ID = new SecretHashes(1024, 1).hash("imported-argon2id");
+
+  private static final SecretHashes HASHES = new SecretHashes(1024, 1);
+
   private static final ProvisioningFile.Existing EMPTY_STORE = existing(Set.of(), Map.of());
 
   @Test
@@ -72,7 +80,9 @@ class ProvisioningFileTest {
               assertThat(account.participantId()).isEqualTo("RETAILER01");
               assertThat(account.enabled()).isTrue();
               assertThat(account.secret()).isEqualTo("plain text");
-              assertThat(account.secretHash()).isNull();
+              assertThat(account.secretHashes()).isEmpty();
+              assertThat(account.roles()).isEmpty();
+              assertThat(account.tokenLifetime()).isNull();
               assertThat(account.entitlements())
                   .containsExactly(
                       new Entitlement(
@@ -133,7 +143,7 @@ class ProvisioningFileTest {
             "entities[1].kind: 'service' is not business-function or idx-service",
             "accounts[0].participant: unknown participant 'RETAILER09'",
             "accounts[0].enabled: expected true or false",
-            "accounts[0]: give either secret or secretHash, not both",
+            "accounts[0]: give only one of secret, secretHash and secretHashes",
             "accounts[0].entitlements[0].operations: delete not offered by entity"
                 + " 'pqd' (it offers create, read)",
             "accounts[0].entitlements[1].entity: unknown entity 'xyz'",
@@ -216,14 +226,19 @@ class ProvisioningFileTest {
                 + " 'pqd' (it offers create, read)");
   }
 
-  @Test
-  void secret_and_secret_hash_together_are_refused() {
-    String file =
-        EXAMPLE.replace(
-            "secret: \"plain text\"", "secret: \"plain text\"\n    secretHash: \"" + BCRYPT + "\"");
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "secret: a\n    secretHash: \"%1$s\"",
+        "secret: a\n    secretHashes: [\"%1$s\"]",
+        "secretHash: \"%1$s\"\n    secretHashes: [\"%2$s\"]",
+        "secret: a\n    secretHash: \"%1$s\"\n    secretHashes: [\"%2$s\"]"
+      })
+  void any_two_of_secret_secret_hash_and_secret_hashes_together_are_refused(String secrets) {
+    String file = EXAMPLE.replace("secret: \"plain text\"", secrets.formatted(BCRYPT, ARGON2ID));
 
     assertThat(problemsOf(file))
-        .containsExactly("accounts[0]: give either secret or secretHash, not both");
+        .containsExactly("accounts[0]: give only one of secret, secretHash and secretHashes");
   }
 
   @Test
@@ -232,7 +247,7 @@ class ProvisioningFileTest {
 
     Provisioning provisioning = parse(file);
 
-    assertThat(provisioning.accounts().get(0).secretHash()).isEqualTo(BCRYPT);
+    assertThat(provisioning.accounts().get(0).secretHashes()).containsExactly(BCRYPT);
     assertThat(provisioning.accounts().get(0).secret()).isNull();
   }
 
@@ -367,6 +382,241 @@ class ProvisioningFileTest {
                 assertThat(e.problems())
                     .singleElement(STRING)
                     .startsWith(missing + ": cannot read"));
+  }
+
+  // --- admin accounts: roles and token lifetime -------------------------------------------------
+
+  /** EXAMPLE with a second account, a participant admin with its own token lifetime. */
+  static final String WITH_ADMIN =
+      EXAMPLE
+          + "  - clientId: retailer01-admin\n"
+          + "    participant: RETAILER01\n"
+          + "    roles: [participant-admin]\n"
+          + "    tokenLifetimeSeconds: 600\n";
+
+  @Test
+  void account_roles_and_token_lifetime_are_read() throws Exception {
+    Provisioning.AccountSpec admin = parse(WITH_ADMIN).accounts().get(1);
+
+    assertThat(admin.roles()).containsExactly(Role.PARTICIPANT_ADMIN);
+    assertThat(admin.tokenLifetime()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(admin.entitlements()).isEmpty();
+  }
+
+  @Test
+  void both_roles_may_be_given() throws Exception {
+    String file = WITH_ADMIN.replace("[participant-admin]", "[participant-admin, operator-admin]");
+
+    assertThat(parse(file).accounts().get(1).roles())
+        .containsExactlyInAnyOrder(Role.OPERATOR_ADMIN, Role.PARTICIPANT_ADMIN);
+  }
+
+  @Test
+  void unknown_role_is_refused() {
+    String file = WITH_ADMIN.replace("[participant-admin]", "[participant-admin, superuser]");
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "accounts[1].roles[1]: 'superuser' is not one of operator-admin, participant-admin");
+  }
+
+  @Test
+  void roles_that_are_not_a_list_are_refused() {
+    String file = WITH_ADMIN.replace("[participant-admin]", "operator-admin");
+
+    assertThat(problemsOf(file))
+        .containsExactly("accounts[1].roles: expected a list of operator-admin, participant-admin");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(ints = {60, 3599, 86400})
+  void token_lifetime_of_60_to_86400_seconds_is_accepted(int seconds) throws Exception {
+    String file =
+        WITH_ADMIN.replace("tokenLifetimeSeconds: 600", "tokenLifetimeSeconds: " + seconds);
+
+    assertThat(parse(file).accounts().get(1).tokenLifetime()).hasSeconds(seconds);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"59", "86401", "0", "-60", "99999999999999999999"})
+  void token_lifetime_outside_60_to_86400_seconds_is_refused(String seconds) {
+    String file =
+        WITH_ADMIN.replace("tokenLifetimeSeconds: 600", "tokenLifetimeSeconds: " + seconds);
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "accounts[1].tokenLifetimeSeconds: " + seconds + " is not 60..86400 seconds");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"\"600\"", "600.5", "1h", "[600]"})
+  void token_lifetime_that_is_not_a_whole_number_is_refused(String value) {
+    String file = WITH_ADMIN.replace("tokenLifetimeSeconds: 600", "tokenLifetimeSeconds: " + value);
+
+    assertThat(problemsOf(file))
+        .containsExactly("accounts[1].tokenLifetimeSeconds: expected a whole number, 60..86400");
+  }
+
+  // --- secretHashes ------------------------------------------------------------------------------
+
+  @Test
+  void one_or_two_secret_hashes_are_accepted() throws Exception {
+    String one = EXAMPLE.replace("secret: \"plain text\"", "secretHashes: [\"" + BCRYPT + "\"]");
+    String two =
+        EXAMPLE.replace(
+            "secret: \"plain text\"",
+            "secretHashes:\n      - \"" + BCRYPT + "\"\n      - \"" + ARGON2ID + "\"");
+
+    assertThat(parse(one).accounts().get(0).secretHashes()).containsExactly(BCRYPT);
+    assertThat(parse(two).accounts().get(0).secretHashes()).containsExactly(BCRYPT, ARGON2ID);
+    assertThat(parse(two).accounts().get(0).secret()).isNull();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"[]", "[\"%1$s\", \"%2$s\", \"%3$s\"]", "\"%1$s\""})
+  void secret_hashes_must_be_a_list_of_one_or_two(String list) {
+    String file =
+        EXAMPLE.replace(
+            "secret: \"plain text\"",
+            "secretHashes: " + list.formatted(BCRYPT, ARGON2ID, HASHES.hash("third")));
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "accounts[0].secretHashes: expected a list of 1 to 2 hashes (an account holds at"
+                + " most 2 secrets)");
+  }
+
+  @Test
+  void each_secret_hash_is_checked_as_secret_hash_is() {
+    String file =
+        EXAMPLE.replace(
+            "secret: \"plain text\"", "secretHashes: [\"$2b$31$" + BCRYPT.substring(7) + "\", 7]");
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "accounts[0].secretHashes[0]: bcrypt cost must be 4..16, not 31",
+            "accounts[0].secretHashes[1]: expected a string");
+  }
+
+  @Test
+  void the_same_secret_hash_twice_is_refused() {
+    String file =
+        EXAMPLE.replace(
+            "secret: \"plain text\"", "secretHashes: [\"" + BCRYPT + "\", \"" + BCRYPT + "\"]");
+
+    assertThat(problemsOf(file))
+        .containsExactly("accounts[0].secretHashes[1]: the same hash is listed twice");
+  }
+
+  // --- participant holdings ----------------------------------------------------------------------
+
+  /** EXAMPLE where RETAILER01 holds pqd; it names a participant and an entity listed after it. */
+  static final String WITH_HOLDINGS =
+      EXAMPLE.replace(
+          "    name: Retailer One\n",
+          """
+              name: Retailer One
+              entitlements:
+                - entity: pqd
+                  participants: [RETAILER01, RETAILER02]
+                  operations: [create, read]
+          """);
+
+  /** The last line of what RETAILER01 holds in WITH_HOLDINGS. */
+  private static final String HELD_OPERATIONS = "        operations: [create, read]\n";
+
+  @Test
+  void participant_entitlements_are_what_it_holds() throws Exception {
+    Provisioning provisioning = parse(WITH_HOLDINGS);
+
+    assertThat(provisioning.holdings())
+        .containsExactly(
+            Map.entry(
+                "RETAILER01",
+                List.of(
+                    new Entitlement(
+                        "pqd", Set.of("RETAILER01", "RETAILER02"), Set.of(CREATE, READ)))));
+    assertThat(provisioning.participants())
+        .containsExactly(
+            new Participant("RETAILER01", "Retailer One"),
+            new Participant("RETAILER02", "Retailer Two"));
+  }
+
+  @Test
+  void participant_without_entitlements_has_no_holdings_in_the_file() throws Exception {
+    assertThat(parse(EXAMPLE).holdings()).isEmpty();
+  }
+
+  @Test
+  void participant_with_empty_entitlements_holds_nothing() throws Exception {
+    String file =
+        EXAMPLE.replace(
+            "    name: Retailer Two\n", "    name: Retailer Two\n    entitlements: []\n");
+
+    assertThat(parse(file).holdings()).containsExactly(Map.entry("RETAILER02", List.of()));
+  }
+
+  @Test
+  void participant_entitlements_are_checked_as_account_entitlements_are() {
+    String file =
+        WITH_HOLDINGS.replace(
+            HELD_OPERATIONS,
+            "        operations: [create, read, delete]\n"
+                + "      - entity: xyz\n"
+                + "        participants: [RETAILER01]\n"
+                + "        operations: [read]\n"
+                + "      - entity: pqd\n"
+                + "        participants: [NOBODY]\n"
+                + "        operations: [read]\n");
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "participants[0].entitlements[0].operations: delete not offered by entity 'pqd' (it"
+                + " offers create, read)",
+            "participants[0].entitlements[1].entity: unknown entity 'xyz'",
+            "participants[0].entitlements[2].participants[0]: unknown participant 'NOBODY'");
+  }
+
+  @Test
+  void participant_entitled_twice_to_one_entity_is_refused() {
+    String file =
+        WITH_HOLDINGS.replace(
+            HELD_OPERATIONS,
+            HELD_OPERATIONS
+                + "      - entity: pqd\n"
+                + "        participants: [RETAILER01]\n"
+                + "        operations: [read]\n");
+
+    assertThat(problemsOf(file))
+        .containsExactly("participants[0].entitlements[1].entity: 'pqd' is entitled twice");
+  }
+
+  // --- the reserved entity idx-admin -------------------------------------------------------------
+
+  @Test
+  void entitlement_to_idx_admin_is_refused_for_accounts_and_participants() {
+    String file = WITH_HOLDINGS.replace("entity: pqd", "entity: idx-admin");
+
+    assertThat(problemsOf(file, storeWithAdminEntity()))
+        .containsExactly(
+            "participants[0].entitlements[0].entity: idx-admin is granted by roles"
+                + " (operator-admin, participant-admin), not by an entitlement",
+            "accounts[0].entitlements[0].entity: idx-admin is granted by roles"
+                + " (operator-admin, participant-admin), not by an entitlement");
+  }
+
+  @Test
+  void entity_named_idx_admin_is_refused_as_reserved() {
+    String file = EXAMPLE.replace("- name: pqd", "- name: idx-admin");
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "entities[0].name: 'idx-admin' is reserved (the entity of the admin API)",
+            "accounts[0].entitlements[0].entity: unknown entity 'pqd'");
+  }
+
+  private static ProvisioningFile.Existing storeWithAdminEntity() {
+    return existing(Set.of(), Map.of("idx-admin", JdbcStoreAdminEntity.IDX_ADMIN));
   }
 
   private static String withParticipant(String id) {
