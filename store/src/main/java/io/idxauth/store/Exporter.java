@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.DumperOptions.FlowStyle;
 import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
@@ -132,7 +133,15 @@ public final class Exporter {
         a.tokenLifetime(),
         null,
         record.secrets().stream().map(ClientSecret::hash).sorted().toList(),
-        granted(record.entitlements()));
+        granted(record.entitlements()),
+        record.secrets().stream()
+            .collect(
+                Collectors.toMap(
+                    ClientSecret::hash,
+                    secret ->
+                        new Provisioning.AccountSpec.SecretDates(
+                            secret.created(), secret.expires()),
+                    (first, second) -> first)));
   }
 
   /**
@@ -204,8 +213,25 @@ public final class Exporter {
           "tokenLifetimeSeconds", scalar(Tag.INT, Long.toString(a.tokenLifetime().toSeconds())));
     }
     if (!a.secretHashes().isEmpty()) {
+      // With the dates, so that a secret keeps its age and its rotation grace in another store.
       fields.put(
-          "secretHashes", block(a.secretHashes().stream().sorted().map(Exporter::text).toList()));
+          "secretHashes",
+          block(
+              a.secretHashes().stream()
+                  .sorted()
+                  .<Node>map(
+                      hash -> {
+                        Provisioning.AccountSpec.SecretDates dates = a.secretDates().get(hash);
+                        Fields secret = new Fields().put("hash", text(hash));
+                        if (dates != null && dates.created() != null) {
+                          secret.put("created", text(dates.created().toString()));
+                        }
+                        if (dates != null && dates.expires() != null) {
+                          secret.put("expires", text(dates.expires().toString()));
+                        }
+                        return secret.node();
+                      })
+                  .toList()));
     }
     return fields.put("entitlements", entitlements(a.entitlements())).node();
   }

@@ -1,6 +1,7 @@
 package io.idxauth.store;
 
 import io.idxauth.core.AccountRecord;
+import io.idxauth.core.AuditEvent;
 import io.idxauth.core.ClientSecret;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
@@ -119,9 +120,39 @@ public final class Importer {
           Report report = new Report(counts);
           if (report.changedAnything()) {
             JdbcStore.bumpRevision(c);
+            AuditEvent event = imported(report, now);
+            AuditLog.insert(c, event);
+            AuditLog.log(event);
           }
           return report;
         });
+  }
+
+  /** The audit event of an import that changed something: who ran it and what it changed. */
+  private static AuditEvent imported(Report report, Instant now) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    report
+        .counts()
+        .forEach(
+            (kind, n) ->
+                detail.put(
+                    kind,
+                    Map.of(
+                        "created",
+                        n.created(),
+                        "updated",
+                        n.updated(),
+                        "unchanged",
+                        n.unchanged())));
+    return new AuditEvent(
+        0,
+        now,
+        "import.applied",
+        "import:" + System.getProperty("user.name"),
+        null,
+        null,
+        null,
+        detail);
   }
 
   /**
@@ -260,12 +291,23 @@ public final class Importer {
       exec(c, "DELETE FROM client_secret WHERE client_id = ?", spec.clientId());
       try (PreparedStatement s =
           c.prepareStatement(
-              "INSERT INTO client_secret (id, client_id, hash, created_at) VALUES (?, ?, ?, ?)")) {
+              "INSERT INTO client_secret (id, client_id, hash, created_at, expires_at)"
+                  + " VALUES (?, ?, ?, ?, ?)")) {
         for (String hash : wantedHashes) {
+          Provisioning.AccountSpec.SecretDates dates = spec.secretDates().get(hash);
           s.setString(1, UUID.randomUUID().toString());
           s.setString(2, spec.clientId());
           s.setString(3, hash);
-          s.setLong(4, now.toEpochMilli());
+          s.setLong(
+              4,
+              dates == null || dates.created() == null
+                  ? now.toEpochMilli()
+                  : dates.created().toEpochMilli());
+          if (dates == null || dates.expires() == null) {
+            s.setNull(5, Types.BIGINT);
+          } else {
+            s.setLong(5, dates.expires().toEpochMilli());
+          }
           s.addBatch();
         }
         s.executeBatch();

@@ -5,6 +5,7 @@ import io.idxauth.core.Entity;
 import io.idxauth.core.Participant;
 import io.idxauth.core.Role;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ public record Provisioning(
    * @param secret a plain secret, hashed on import, or {@code null}
    * @param secretHashes the hashes of its secrets (at most {@code AccountPolicy.MAX_SECRETS}), or
    *     empty
+   * @param secretDates when the secrets of some of those hashes were made and expire, as an export
+   *     writes them; a secret without is made at the import and does not expire early
    */
   public record AccountSpec(
       String clientId,
@@ -56,12 +59,36 @@ public record Provisioning(
       Duration tokenLifetime,
       String secret,
       List<String> secretHashes,
-      List<Entitlement> entitlements) {
+      List<Entitlement> entitlements,
+      Map<String, SecretDates> secretDates) {
 
     public AccountSpec {
       roles = Collections.unmodifiableSet(Role.copyOf(roles));
       secretHashes = List.copyOf(secretHashes);
       entitlements = List.copyOf(entitlements);
+      secretDates = Map.copyOf(secretDates);
+    }
+
+    /** An account whose secrets, if given as hashes, carry no dates. */
+    public AccountSpec(
+        String clientId,
+        String participantId,
+        boolean enabled,
+        Set<Role> roles,
+        Duration tokenLifetime,
+        String secret,
+        List<String> secretHashes,
+        List<Entitlement> entitlements) {
+      this(
+          clientId,
+          participantId,
+          enabled,
+          roles,
+          tokenLifetime,
+          secret,
+          secretHashes,
+          entitlements,
+          Map.of());
     }
 
     /** This account with a plain secret instead of whatever secret the file gave. */
@@ -69,6 +96,9 @@ public record Provisioning(
       return new AccountSpec(
           clientId, participantId, enabled, roles, tokenLifetime, secret, List.of(), entitlements);
     }
+
+    /** When an exported secret was made, and when it expires ({@code null}: by age only). */
+    public record SecretDates(Instant created, Instant expires) {}
 
     @Override
     public String toString() {

@@ -1,6 +1,7 @@
 package io.idxauth.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.idxauth.core.AccountPolicy;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
@@ -15,6 +16,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -235,7 +238,8 @@ public final class ProvisioningFile {
       problems.add(item.path + ".secret: must not be empty");
       ok = false;
     }
-    List<String> secretHashes = secretHashes(item);
+    Map<String, Provisioning.AccountSpec.SecretDates> secretDates = new HashMap<>();
+    List<String> secretHashes = secretHashes(item, secretDates);
     Optional<List<Entitlement>> entitlements = entitlements(item);
     ok &= secretHashes != null && entitlements.isPresent();
     return ok
@@ -248,7 +252,8 @@ public final class ProvisioningFile {
                 tokenLifetime,
                 secret,
                 secretHashes,
-                entitlements.get()))
+                entitlements.get(),
+                secretDates))
         : Optional.empty();
   }
 
@@ -326,7 +331,8 @@ public final class ProvisioningFile {
    * The hashes of the account's secrets, from {@code secretHash} or {@code secretHashes}: empty
    * when the file gives none, {@code null} when any has a problem.
    */
-  private List<String> secretHashes(Item item) {
+  private List<String> secretHashes(
+      Item item, Map<String, Provisioning.AccountSpec.SecretDates> dates) {
     String single = optionalString(item, "secretHash");
     if (single != null) {
       String problem = SecretHashes.describe(single);
@@ -355,9 +361,19 @@ public final class ProvisioningFile {
     boolean ok = true;
     for (int i = 0; i < list.size(); i++) {
       JsonNode hash = list.get(i);
+      if (hash.isObject()) {
+        // The form an export writes: {hash, created, expires}, so that a secret keeps its age.
+        Item dated = new Item(path + "[" + i + "]", hash);
+        Instant created = instant(dated, "created");
+        Instant expires = instant(dated, "expires");
+        hash = hash.get("hash") == null ? NullNode.getInstance() : hash.get("hash");
+        if (hash.isTextual()) {
+          dates.put(hash.textValue(), new Provisioning.AccountSpec.SecretDates(created, expires));
+        }
+      }
       String problem =
           !hash.isTextual()
-              ? "expected a string"
+              ? "expected a hash, or a mapping of hash, created and expires"
               : hashes.contains(hash.textValue())
                   ? "the same hash is listed twice"
                   : SecretHashes.describe(hash.textValue());
@@ -369,6 +385,26 @@ public final class ProvisioningFile {
       }
     }
     return ok ? hashes : null;
+  }
+
+  /** An optional RFC 3339 time. */
+  private Instant instant(Item item, String field) {
+    JsonNode value = item.node.get(field);
+    if (!isPresent(value)) {
+      return null;
+    }
+    try {
+      return Instant.parse(value.asText());
+    } catch (DateTimeParseException e) {
+      problems.add(
+          item.path
+              + "."
+              + field
+              + ": '"
+              + value.asText()
+              + "' is not a time like 2026-11-30T10:00:00Z");
+      return null;
+    }
   }
 
   private Optional<Entitlement> entitlement(Item item) {

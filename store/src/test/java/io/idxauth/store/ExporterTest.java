@@ -5,6 +5,7 @@ import static io.idxauth.core.Operation.EXECUTE;
 import static io.idxauth.core.Operation.READ;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idxauth.core.ClientSecret;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * store made from it exports the same text.
  */
 class ExporterTest {
+
+  private static final Instant IMPORTED = Instant.parse("2026-03-01T10:00:00Z");
 
   private static final SecretHashes HASHES = new SecretHashes(1024, 1);
   private static final String BCRYPT = ProvisioningFileTest.BCRYPT;
@@ -86,7 +91,7 @@ class ExporterTest {
   void open() {
     database = Database.openEmbedded(dir.resolve("a"));
     store = new JdbcStore(database);
-    importer = new Importer(store, HASHES, Clock.systemUTC());
+    importer = new Importer(store, HASHES, Clock.fixed(IMPORTED, ZoneOffset.UTC));
     argon2id = HASHES.hash("second secret");
   }
 
@@ -138,8 +143,10 @@ class ExporterTest {
                 participant: RETAILER01
                 enabled: true
                 secretHashes:
-                  - %s
-                  - %s
+                  - hash: %s
+                    created: '2026-03-01T10:00:00Z'
+                  - hash: %s
+                    created: '2026-03-01T10:00:00Z'
                 entitlements:
                   - entity: pqd
                     participants: [RETAILER01, RETAILER02]
@@ -280,5 +287,37 @@ class ExporterTest {
       throws InvalidProvisioningException {
     return ProvisioningFile.parse(
         new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), importer.existing());
+  }
+
+  @Test
+  void a_secret_keeps_its_age_and_expiry_in_a_store_made_from_the_export() throws Exception {
+    importer.apply(parse(FILE.formatted(argon2id, BCRYPT), importer));
+    store.write(
+        c -> {
+          try (var s =
+              c.prepareStatement("UPDATE client_secret SET expires_at = ? WHERE hash = ?")) {
+            s.setLong(1, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli());
+            s.setString(2, BCRYPT);
+            s.executeUpdate();
+          }
+          return null;
+        });
+    String export = new Exporter(store).export();
+
+    try (Database other = Database.openEmbedded(dir.resolve("b"))) {
+      JdbcStore copy = new JdbcStore(other);
+      Importer later =
+          new Importer(
+              copy, HASHES, Clock.fixed(IMPORTED.plusSeconds(86_400 * 30), ZoneOffset.UTC));
+      later.apply(parse(export, later));
+
+      List<ClientSecret> secrets = copy.account("retailer01-app").orElseThrow().secrets();
+      assertThat(secrets).extracting(ClientSecret::created).containsOnly(IMPORTED);
+      assertThat(secrets)
+          .filteredOn(secret -> secret.hash().equals(BCRYPT))
+          .extracting(ClientSecret::expires)
+          .containsExactly(Instant.parse("2026-03-02T10:00:00Z"));
+      assertThat(new Exporter(copy).export()).isEqualTo(export);
+    }
   }
 }

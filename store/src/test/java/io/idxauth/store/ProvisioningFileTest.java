@@ -495,7 +495,7 @@ class ProvisioningFileTest {
     assertThat(problemsOf(file))
         .containsExactly(
             "accounts[0].secretHashes[0]: bcrypt cost must be 4..16, not 31",
-            "accounts[0].secretHashes[1]: expected a string");
+            "accounts[0].secretHashes[1]: expected a hash, or a mapping of hash, created and expires");
   }
 
   @Test
