@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "OAuth 2.0 client-credentials token service of the Industry Data Exchange.",
-    subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, DemoCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
+      DemoCommand.class,
+      AdminCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +113,7 @@ final class AdminAccounts {
             roles == null ? Set.of() : roles,
             lifetime);
     String secret = SecretHashes.generateSecret(random);
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     AdminStore.SecretInfo info =
         api.admin.createAccount(account, hashes.hash(secret), now, AdminApi.actor(ctx));
     api.changed();
@@ -195,7 +196,7 @@ final class AdminAccounts {
   void addSecret(Context ctx) throws Exception {
     AdminStore.AccountSummary held = reachable(ctx, "rotate the secret of");
     String secret = SecretHashes.generateSecret(random);
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     AdminStore.SecretInfo info =
         api.admin.addSecret(
             held.account().clientId(),

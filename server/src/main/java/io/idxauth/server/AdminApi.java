@@ -153,6 +153,12 @@ final class AdminApi {
    * participants exist.
    */
   Entitlement entitlement(String entityName, JsonNode node, String path, List<String> errors) {
+    return entitlement(entityName, node, path, errors, null);
+  }
+
+  /** As above; {@code newParticipant}, being created with it, counts as known. */
+  private Entitlement entitlement(
+      String entityName, JsonNode node, String path, List<String> errors, String newParticipant) {
     int start = errors.size();
     Entity entity = store.entity(entityName).orElse(null);
     if (entity == null) {
@@ -172,7 +178,9 @@ final class AdminApi {
       errors.add(path + ".participants: expected a non-empty list of participant IDs");
     } else {
       for (JsonNode id : ids) {
-        if (!id.isTextual() || store.participant(id.textValue()).isEmpty()) {
+        if (!id.isTextual()
+            || !(id.textValue().equals(newParticipant)
+                || store.participant(id.textValue()).isPresent())) {
           errors.add(path + ".participants: unknown participant '" + id.asText() + "'");
         } else {
           participants.add(id.textValue());
@@ -205,8 +213,12 @@ final class AdminApi {
         : null;
   }
 
-  /** A list of entitlements, as participants' holdings are given. */
-  List<Entitlement> entitlements(JsonNode list, String path, List<String> errors) {
+  /**
+   * A list of entitlements, as participants' holdings are given; {@code newParticipant} is the
+   * participant being created with them, if any.
+   */
+  List<Entitlement> entitlements(
+      JsonNode list, String path, List<String> errors, String newParticipant) {
     List<Entitlement> out = new ArrayList<>();
     if (!list.isArray()) {
       errors.add(path + ": expected a list");
@@ -225,7 +237,7 @@ final class AdminApi {
         errors.add(itemPath + ".entity: '" + entity.textValue() + "' is listed twice");
         continue;
       }
-      Optional.ofNullable(entitlement(entity.textValue(), item, itemPath, errors))
+      Optional.ofNullable(entitlement(entity.textValue(), item, itemPath, errors, newParticipant))
           .ifPresent(out::add);
     }
     return out;

@@ -51,7 +51,7 @@ final class AdminParticipants {
     List<String> errors = new ArrayList<>();
     List<Entitlement> holdings =
         body.has("entitlements")
-            ? api.entitlements(body.node("entitlements"), "entitlements", errors)
+            ? api.entitlements(body.node("entitlements"), "entitlements", errors, id)
             : List.of();
     errors.forEach(body::error);
     body.check();
@@ -71,7 +71,7 @@ final class AdminParticipants {
     List<String> errors = new ArrayList<>();
     List<Entitlement> holdings =
         body.has("entitlements")
-            ? api.entitlements(body.node("entitlements"), "entitlements", errors)
+            ? api.entitlements(body.node("entitlements"), "entitlements", errors, null)
             : null;
     errors.forEach(body::error);
     body.check();

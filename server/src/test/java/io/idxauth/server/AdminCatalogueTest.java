@@ -58,6 +58,19 @@ class AdminCatalogueTest {
   }
 
   @Test
+  void participant_may_hold_rights_for_itself_from_its_creation() {
+    HttpResponse<String> created =
+        admin(
+            "POST",
+            "/participants",
+            "{\"id\":\"SELF01\",\"name\":\"Self\",\"entitlements\":[{\"entity\":\"pqd\",\"participants\":[\"SELF01\"],\"operations\":[\"read\"]}]}");
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(json(created).path("entitlements").get(0).path("participants").toString())
+        .isEqualTo("[\"SELF01\"]");
+  }
+
+  @Test
   void participant_still_referenced_is_not_deleted() {
     HttpResponse<String> owner = admin("DELETE", "/participants/DNSP01", null);
     assertThat(owner.statusCode()).isEqualTo(409);
