@@ -37,7 +37,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
   private static final Logger AUDIT = LoggerFactory.getLogger("io.idxauth.audit");
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int BATCH = 2000;
+  private static final int BATCH = 4096;
+  private static final long GATHER_MILLIS = 100;
 
   /** One page of events, newest first, and the cursor of the next page (or {@code null}). */
   public record Page(List<AuditEvent> items, String nextCursor) {}
@@ -125,17 +126,36 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
           + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
   private static void bind(PreparedStatement s, AuditEvent e) throws SQLException {
-    s.setLong(1, e.at().toEpochMilli());
-    s.setString(2, e.kind());
-    s.setString(3, e.actor());
-    s.setString(4, e.clientId());
-    s.setString(5, e.participantId());
-    s.setString(6, e.source());
+    bind(s, e, 0);
+  }
+
+  /** Binds one event's seven columns after the first {@code offset} parameters. */
+  private static void bind(PreparedStatement s, AuditEvent e, int offset) throws SQLException {
+    s.setLong(offset + 1, e.at().toEpochMilli());
+    s.setString(offset + 2, e.kind());
+    s.setString(offset + 3, e.actor());
+    s.setString(offset + 4, e.clientId());
+    s.setString(offset + 5, e.participantId());
+    s.setString(offset + 6, e.source());
     try {
-      s.setString(7, JSON.writeValueAsString(e.detail()));
+      s.setString(offset + 7, JSON.writeValueAsString(e.detail()));
     } catch (JsonProcessingException ex) {
-      s.setString(7, "{}");
+      s.setString(offset + 7, "{}");
     }
+  }
+
+  /** Rows per multi-row INSERT: 7 parameters each, well under SQLite's limit of 32,766. */
+  private static final int ROWS_PER_INSERT = 64;
+
+  private static String insertOf(int rows) {
+    StringBuilder sql =
+        new StringBuilder(
+            "INSERT INTO audit_event (at, kind, actor, client_id, participant_id, source, detail)"
+                + " VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
+    }
+    return sql.toString();
   }
 
   private void drain() {
@@ -148,6 +168,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             return;
           }
           continue;
+        }
+        // Gather for a moment: one transaction of many events costs far less than many of few.
+        if (!closing && queue.size() < BATCH) {
+          Thread.sleep(GATHER_MILLIS);
         }
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
@@ -179,12 +203,26 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
     store.write(
         c -> {
-          try (PreparedStatement s = c.prepareStatement(INSERT)) {
-            for (AuditEvent e : batch) {
-              bind(s, e);
-              s.addBatch();
+          // Many rows per statement: one statement step per row costs more than the row itself.
+          int full = batch.size() / ROWS_PER_INSERT;
+          if (full > 0) {
+            try (PreparedStatement s = c.prepareStatement(insertOf(ROWS_PER_INSERT))) {
+              for (int chunk = 0; chunk < full; chunk++) {
+                for (int i = 0; i < ROWS_PER_INSERT; i++) {
+                  bind(s, batch.get(chunk * ROWS_PER_INSERT + i), i * 7);
+                }
+                s.executeUpdate();
+              }
             }
-            s.executeBatch();
+          }
+          int rest = batch.size() - full * ROWS_PER_INSERT;
+          if (rest > 0) {
+            try (PreparedStatement s = c.prepareStatement(insertOf(rest))) {
+              for (int i = 0; i < rest; i++) {
+                bind(s, batch.get(full * ROWS_PER_INSERT + i), i * 7);
+              }
+              s.executeUpdate();
+            }
           }
           try (PreparedStatement s =
               c.prepareStatement(
