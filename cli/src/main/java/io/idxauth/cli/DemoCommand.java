@@ -48,6 +48,10 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
   static final String DEMO_CLIENT = "retailer01-app";
+
+  /** The demo dataset's operator admin. */
+  static final String DEMO_OPERATOR = "idx-operator";
+
   static final String DEMO_SCOPE = "pqd mtrd";
 
   @Mixin ServerOptions options;
@@ -104,6 +108,17 @@ final class DemoCommand implements Callable<Integer> {
               + " --data-urlencode 'scope="
               + DEMO_SCOPE
               + "'");
+      out.println();
+      out.println("Administer it as the demo's operator admin (" + DEMO_OPERATOR + "):");
+      out.println();
+      out.println("  export IDX_AUTH_URL=" + base + " IDX_AUTH_ADMIN_CLIENT_ID=" + DEMO_OPERATOR);
+      out.println(
+          "  export IDX_AUTH_ADMIN_CLIENT_SECRET=$(sed -n 's/^"
+              + DEMO_OPERATOR
+              + "=//p' "
+              + secretsFile(config.dataDir())
+              + ")");
+      out.println("  bin/idx-auth admin accounts list");
       out.println();
       out.flush();
       if (!check.startsWith("ok")) {

@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code idx-auth demo} prints a curl line that, run as printed, returns a scoped token. */
+/**
+ * {@code idx-auth demo} prints a curl line that, run as printed, returns a scoped token, and admin
+ * lines that, run as printed, list the accounts.
+ */
 class DemoCommandTest {
 
   @TempDir Path dir;
@@ -54,6 +57,23 @@ class DemoCommandTest {
           .contains("\"scope\":\"pqd mtrd\"")
           .contains("\"access_token\":\"ey");
       assertThat(out.toString()).contains("self-check: ok");
+
+      // The printed admin lines, run as printed, reach the admin API as the operator admin.
+      Path cli = TourTest.wrapper(dir.resolve("bin"));
+      StringBuilder admin = new StringBuilder("set -euo pipefail\n");
+      for (String line : out.toString().split("\n")) {
+        String trimmed = line.trim();
+        if (trimmed.startsWith("export IDX_AUTH_") || trimmed.startsWith("bin/idx-auth admin")) {
+          admin
+              .append(trimmed.replace("bin/idx-auth", TourTest.quote(cli.toString())))
+              .append('\n');
+        }
+      }
+      Process listing =
+          new ProcessBuilder("bash", "-c", admin.toString()).redirectErrorStream(true).start();
+      String accounts = new String(listing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(listing.waitFor()).as(admin + accounts).isZero();
+      assertThat(accounts).contains("idx-operator").contains("retailer01-app");
     } finally {
       demo.interrupt();
       demo.join(10_000);

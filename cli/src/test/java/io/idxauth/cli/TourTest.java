@@ -103,7 +103,7 @@ class TourTest {
   }
 
   /** An {@code idx-auth} script that runs this build's CLI with the test's JDK and classpath. */
-  private static Path wrapper(Path bin) throws IOException {
+  static Path wrapper(Path bin) throws IOException {
     Files.createDirectories(bin);
     Path script = bin.resolve("idx-auth");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -119,7 +119,7 @@ class TourTest {
   }
 
   /** A single-quoted shell word. */
-  private static String quote(String s) {
+  static String quote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 }
