@@ -280,8 +280,12 @@ final class AdminAccounts {
         api.admin
             .account(clientId)
             .orElseThrow(() -> AdminProblem.notFound("no account " + clientId));
-    AdminApi.administrator(ctx)
-        .requireParticipant(held.account().participantId(), action + " account " + clientId);
+    Administrator admin = AdminApi.administrator(ctx);
+    admin.requireParticipant(held.account().participantId(), action + " account " + clientId);
+    // Its secret would make a participant admin an operator admin.
+    if (held.account().roles().contains(Role.OPERATOR_ADMIN)) {
+      admin.requireOperator(action + " the operator-admin account " + clientId);
+    }
     return held;
   }
 

@@ -183,6 +183,20 @@ class AdminRightsTest {
   }
 
   @Test
+  void participant_admin_cannot_touch_an_operator_admin_account_of_its_own_participant() {
+    service.admin(
+        "POST",
+        "/accounts",
+        ops,
+        "{\"clientId\":\"r1-ops\",\"participant\":\"RETAILER01\",\"roles\":[\"operator-admin\"]}");
+
+    assertForbidden(asR1("POST", "/accounts/r1-ops/secrets", null), "operator-admin");
+    assertForbidden(asR1("PATCH", "/accounts/r1-ops", "{\"enabled\":false}"), "operator-admin");
+    assertForbidden(asR1("DELETE", "/accounts/r1-ops", null), "operator-admin");
+    assertThat(service.admin("GET", "/accounts/r1-ops", ops, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void participant_admin_grants_only_what_its_participant_holds() {
     asR1("POST", "/accounts", "{\"clientId\":\"r1-limited\"}");
 
