@@ -95,27 +95,7 @@ public final class AdminStore {
     if (p.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ParticipantRecord(p.get(), holdings(c, id)));
-  }
-
-  static List<Entitlement> holdings(Connection c, String participantId) throws SQLException {
-    List<Entitlement> out = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT entity_name, participant_ids, operations FROM participant_entitlement"
-                + " WHERE participant_id = ? ORDER BY entity_name")) {
-      s.setString(1, participantId);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          out.add(
-              new Entitlement(
-                  r.getString(1),
-                  JdbcStore.list(r.getString(2)),
-                  JdbcStore.operations(r.getString(3))));
-        }
-      }
-    }
-    return out;
+    return Optional.of(new ParticipantRecord(p.get(), JdbcStore.holdings(c, id)));
   }
 
   public ParticipantRecord createParticipant(ParticipantRecord p, Actor actor) {
@@ -130,7 +110,7 @@ public final class AdminStore {
             s.setString(2, p.participant().name());
             s.executeUpdate();
           }
-          writeHoldings(c, p.id(), p.holdings());
+          JdbcStore.replaceHoldings(c, p.id(), p.holdings());
           audit(c, "participant.created", actor, null, p.id(), null, Views.participant(p));
           return p;
         });
@@ -153,8 +133,7 @@ public final class AdminStore {
             s.executeUpdate();
           }
           if (holdings != null) {
-            exec(c, "DELETE FROM participant_entitlement WHERE participant_id = ?", id);
-            writeHoldings(c, id, holdings);
+            JdbcStore.replaceHoldings(c, id, holdings);
           }
           audit(
               c,
@@ -203,23 +182,6 @@ public final class AdminStore {
           audit(c, "participant.deleted", actor, null, id, Views.participant(before), null);
           return null;
         });
-  }
-
-  private static void writeHoldings(Connection c, String id, List<Entitlement> holdings)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO participant_entitlement (participant_id, entity_name, participant_ids,"
-                + " operations) VALUES (?, ?, ?, ?)")) {
-      for (Entitlement e : holdings) {
-        s.setString(1, id);
-        s.setString(2, e.entity());
-        s.setString(3, JdbcStore.join(e.participantIds()));
-        s.setString(4, JdbcStore.joinOperations(e.operations()));
-        s.addBatch();
-      }
-      s.executeBatch();
-    }
   }
 
   // --- entities ----------------------------------------------------------------------------------

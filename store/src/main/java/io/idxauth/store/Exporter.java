@@ -68,7 +68,7 @@ public final class Exporter {
           List<Participant> participants = participants(c);
           Map<String, List<Entitlement>> holdings = new LinkedHashMap<>();
           for (Participant p : participants) {
-            holdings.put(p.id(), granted(Importer.holdings(c, p.id())));
+            holdings.put(p.id(), granted(JdbcStore.holdings(c, p.id())));
           }
           List<Provisioning.AccountSpec> accounts = new ArrayList<>();
           for (String clientId : clientIds(c)) {

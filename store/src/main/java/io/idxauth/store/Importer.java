@@ -11,12 +11,10 @@ import io.idxauth.core.SecretHashes;
 import io.idxauth.core.ServiceAccount;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -104,7 +102,9 @@ public final class Importer {
           for (Participant p : provisioning.participants()) {
             Change change = upsert(c, p);
             List<Entitlement> held = provisioning.holdings().get(p.id());
-            if (held != null && replaceHoldings(c, p.id(), held) && change == Change.UNCHANGED) {
+            if (held != null
+                && JdbcStore.replaceHoldings(c, p.id(), held)
+                && change == Change.UNCHANGED) {
               change = Change.UPDATED;
             }
             participants = participants.plus(change);
@@ -206,50 +206,6 @@ public final class Importer {
       s.executeUpdate();
     }
     return held.isPresent() ? Change.UPDATED : Change.CREATED;
-  }
-
-  /** Sets what a participant holds; true when that changed it. */
-  private static boolean replaceHoldings(Connection c, String participantId, List<Entitlement> held)
-      throws SQLException {
-    if (new HashSet<>(holdings(c, participantId)).equals(new HashSet<>(held))) {
-      return false;
-    }
-    exec(c, "DELETE FROM participant_entitlement WHERE participant_id = ?", participantId);
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO participant_entitlement"
-                + " (participant_id, entity_name, participant_ids, operations) VALUES (?, ?, ?, ?)")) {
-      for (Entitlement e : held) {
-        s.setString(1, participantId);
-        s.setString(2, e.entity());
-        s.setString(3, JdbcStore.join(e.participantIds()));
-        s.setString(4, JdbcStore.joinOperations(e.operations()));
-        s.addBatch();
-      }
-      s.executeBatch();
-    }
-    return true;
-  }
-
-  /** What the operator has granted a participant, by entity name. */
-  static List<Entitlement> holdings(Connection c, String participantId) throws SQLException {
-    List<Entitlement> out = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT entity_name, participant_ids, operations FROM participant_entitlement"
-                + " WHERE participant_id = ? ORDER BY entity_name")) {
-      s.setString(1, participantId);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          out.add(
-              new Entitlement(
-                  r.getString(1),
-                  JdbcStore.list(r.getString(2)),
-                  JdbcStore.operations(r.getString(3))));
-        }
-      }
-    }
-    return out;
   }
 
   private static Change upsert(

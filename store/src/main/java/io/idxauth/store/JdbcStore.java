@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -141,6 +142,51 @@ public final class JdbcStore {
         EntityKind.fromWireName(r.getString(2)),
         r.getString(3),
         operations(r.getString(4)));
+  }
+
+  /** What the operator has granted a participant, by entity name. */
+  static List<Entitlement> holdings(Connection c, String participantId) throws SQLException {
+    List<Entitlement> out = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT entity_name, participant_ids, operations FROM participant_entitlement"
+                + " WHERE participant_id = ? ORDER BY entity_name")) {
+      s.setString(1, participantId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new Entitlement(r.getString(1), list(r.getString(2)), operations(r.getString(3))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Sets what a participant holds; true when that changed it. */
+  static boolean replaceHoldings(Connection c, String participantId, List<Entitlement> held)
+      throws SQLException {
+    if (new HashSet<>(holdings(c, participantId)).equals(new HashSet<>(held))) {
+      return false;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement("DELETE FROM participant_entitlement WHERE participant_id = ?")) {
+      s.setString(1, participantId);
+      s.executeUpdate();
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO participant_entitlement"
+                + " (participant_id, entity_name, participant_ids, operations) VALUES (?, ?, ?, ?)")) {
+      for (Entitlement e : held) {
+        s.setString(1, participantId);
+        s.setString(2, e.entity());
+        s.setString(3, join(e.participantIds()));
+        s.setString(4, joinOperations(e.operations()));
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+    return true;
   }
 
   // --- accounts ----------------------------------------------------------------------------------

@@ -475,7 +475,7 @@ class ImporterTest {
   }
 
   private List<Entitlement> holdings(String participantId) {
-    return store.read(c -> Importer.holdings(c, participantId));
+    return store.read(c -> JdbcStore.holdings(c, participantId));
   }
 
   private static Provisioning parse(String yaml) throws InvalidProvisioningException {
