@@ -19,6 +19,7 @@ import io.idxauth.core.Role;
 import io.idxauth.core.ServiceAccount;
 import java.text.ParseException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -50,10 +51,14 @@ final class AdminAuthenticator {
       throw AdminProblem.noToken();
     }
     // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive.
-    if (authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw AdminProblem.invalidToken("the Authorization header must be Bearer <token>");
+    // RFC 6750 §3.1: a request in another scheme gets the challenge without an error code.
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw AdminProblem.noToken();
     }
     String token = authorization.substring(7).trim();
+    if (token.isEmpty() || token.contains(" ")) {
+      throw AdminProblem.invalidRequest("the Authorization header must be Bearer <token>");
+    }
     JWTClaimsSet claims;
     try {
       claims = verifier().processor().process(token, null);
@@ -68,19 +73,28 @@ final class AdminAuthenticator {
     if (!(scope instanceof String s) || !Arrays.asList(s.split(" ")).contains(Role.ADMIN_ENTITY)) {
       throw AdminProblem.insufficientScope();
     }
+    // An admin token is for the admin API alone: one that also opens IDX APIs could be replayed
+    // here by any API that receives it.
+    if (!scope.equals(Role.ADMIN_ENTITY)) {
+      throw AdminProblem.insufficientScope();
+    }
     String clientId = claims.getSubject();
     Optional<AccountRecord> account =
         ServiceAccount.isValidClientId(clientId) ? directory.account(clientId) : Optional.empty();
-    if (account.isEmpty()) {
+    // The token names the account as it was when issued: an account deleted since, or deleted and
+    // made again for another participant, is not the one the token was for.
+    if (account.isEmpty()
+        || !account.get().account().participantId().equals(claims.getClaim("participant_id"))) {
       throw AdminProblem.invalidToken("the account of this token no longer exists");
     }
     ServiceAccount a = account.get().account();
     if (!a.enabled()) {
-      throw AdminProblem.invalidToken("the account of this token is disabled");
+      throw AdminProblem.forbidden(
+          "enabled-account", "account " + clientId + " is disabled: it administers nothing");
     }
     if (!a.isAdmin()) {
       throw AdminProblem.forbidden(
-          "operator-admin or participant-admin",
+          "admin-role",
           "account " + clientId + " holds no admin role (operator-admin or participant-admin)");
     }
     return Administrator.of(a);
@@ -103,22 +117,25 @@ final class AdminAuthenticator {
     } catch (ParseException e) {
       throw new IllegalStateException("the service's own JWKS does not parse", e);
     }
-    processor.setJWTClaimsSetVerifier(
+    DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier =
         new DefaultJWTClaimsVerifier<>(
             audience,
             new JWTClaimsSet.Builder().issuer(issuer).build(),
-            Set.of("sub", "exp", "iat", "scope")));
+            Set.of("sub", "exp", "iat", "scope", "participant_id"));
+    // One service issues and checks these tokens: there is no clock skew to allow for.
+    claimsVerifier.setMaxClockSkew(1);
+    processor.setJWTClaimsSetVerifier(claimsVerifier);
     Verifier fresh = new Verifier(jwks, processor);
     verifier = fresh;
     return fresh;
   }
 
   private static String reason(BadJOSEException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
     if (message.contains("expired")) {
       return "the token has expired";
     }
-    if (message.contains("Signed JWT rejected") || message.contains("signature")) {
+    if (message.contains("signed jwt rejected") || message.contains("signature")) {
       return "the signature does not verify with this service's keys";
     }
     if (message.contains("type")) {
