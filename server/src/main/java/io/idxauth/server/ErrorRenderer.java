@@ -5,6 +5,7 @@ import io.idxauth.core.Forbidden;
 import io.idxauth.store.StoreException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -111,7 +112,13 @@ final class ErrorRenderer {
           status == 413 ? "the request body is too large" : "the request could not be read";
       oauth(OAuthError.invalidRequest(status, description), ctx);
     } else {
-      problem(ctx, e.getStatus(), e.getMessage(), null);
+      // RFC 9457 §3.1.4: with type about:blank, the title is the status's reason phrase.
+      HttpStatus status = HttpStatus.forStatus(e.getStatus());
+      problem(
+          ctx,
+          e.getStatus(),
+          status == HttpStatus.UNKNOWN ? "Error" : status.getMessage(),
+          e.getMessage());
     }
   }
 

@@ -70,5 +70,10 @@ class AdminOpenApiTest {
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(TestService.json(response).path("title").asText()).isEqualTo("Not Found");
+    HttpResponse<String> wrongMethod =
+        service.admin("PUT", "/accounts", service.operatorToken(), "{}");
+    assertThat(TestService.json(wrongMethod).path("title").asText())
+        .isIn("Not Found", "Method Not Allowed");
   }
 }
