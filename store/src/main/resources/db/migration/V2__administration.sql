@@ -8,6 +8,10 @@ ALTER TABLE service_account ADD COLUMN token_lifetime_s BIGINT;
 -- When a secret last authenticated a client; written in batches, never on the token path.
 ALTER TABLE client_secret ADD COLUMN last_used_at BIGINT;
 
+-- Secrets expire from now on (90 days after they are made, by default). Those made before this
+-- version had no such rule: they get 90 days from the upgrade instead of expiring at once.
+UPDATE client_secret SET expires_at = ${upgrade_epoch_ms} + 7776000000 WHERE expires_at IS NULL;
+
 -- What the operator has granted a participant: the ceiling of what its participant admins may grant
 -- to the participant's accounts.
 CREATE TABLE participant_entitlement (

@@ -8,4 +8,9 @@ public interface AccountDirectory {
   Optional<AccountRecord> account(String clientId);
 
   Optional<Entity> entity(String name);
+
+  /** The account if it is in memory already; never asks the store. */
+  default Optional<AccountRecord> cachedAccount(String clientId) {
+    return Optional.empty();
+  }
 }

@@ -46,12 +46,14 @@ public record AccountPolicy(
     }
   }
 
-  /** When {@code secret} stops working: its own expiry or its maximum age, whichever is first. */
+  /**
+   * When {@code secret} stops working: the expiry it was given (at a rotation, an upgrade or an
+   * import), otherwise its maximum age counted from when it was made; {@code null} for never.
+   */
   public Instant expiryOf(ClientSecret secret) {
-    Instant byAge = secretMaxAge.isZero() ? null : secret.created().plus(secretMaxAge);
-    if (secret.expires() == null) {
-      return byAge;
+    if (secret.expires() != null) {
+      return secret.expires();
     }
-    return byAge == null || secret.expires().isBefore(byAge) ? secret.expires() : byAge;
+    return secretMaxAge.isZero() ? null : secret.created().plus(secretMaxAge);
   }
 }

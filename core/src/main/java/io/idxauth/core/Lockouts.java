@@ -2,8 +2,11 @@ package io.idxauth.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Failed authentications, counted per client_id and per source address, in memory.
@@ -49,26 +52,67 @@ public final class Lockouts {
     if (lockedUntil(clientId, now) != null) {
       return ClientAuthenticator.Refusal.LOCKED;
     }
-    if (policy.sourceFailureLimit() > 0) {
-      Window window = bySource.getIfPresent(source);
-      if (window != null
-          && window.count() >= policy.sourceFailureLimit()
-          && now.isBefore(window.start().plus(policy.sourceWindow()))) {
-        return ClientAuthenticator.Refusal.SOURCE_LIMITED;
-      }
+    return sourceLimited(source, now) ? ClientAuthenticator.Refusal.SOURCE_LIMITED : null;
+  }
+
+  /** True when {@code source} has had its fill of failures in the current window. */
+  public boolean sourceLimited(String source, Instant now) {
+    if (policy.sourceFailureLimit() == 0) {
+      return false;
     }
-    return null;
+    Window window = bySource.getIfPresent(sourceKey(source));
+    return window != null
+        && window.count() >= policy.sourceFailureLimit()
+        && now.isBefore(window.start().plus(policy.sourceWindow()));
+  }
+
+  /**
+   * The key a source address is counted under: an IPv6 address by its /64 (one subscriber's
+   * allocation, so that rotating through it does not escape the limit), an IPv4-mapped one as IPv4.
+   */
+  static String sourceKey(String source) {
+    if (source == null) {
+      return "";
+    }
+    String address = source.startsWith("[") ? source.substring(1, source.length() - 1) : source;
+    if (!address.contains(":")) {
+      return address;
+    }
+    if (address.toLowerCase(Locale.ROOT).startsWith("::ffff:") && address.contains(".")) {
+      return address.substring("::ffff:".length());
+    }
+    try {
+      byte[] bytes = InetAddress.getByName(address).getAddress();
+      if (bytes.length != 16) {
+        return address;
+      }
+      StringBuilder prefix = new StringBuilder();
+      for (int i = 0; i < 8; i += 2) {
+        prefix
+            .append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+            .append(':');
+      }
+      return prefix.append(":/64").toString();
+    } catch (UnknownHostException e) {
+      return address;
+    }
   }
 
   /** Counts a wrong secret or an unknown client_id presented from {@code source}. */
   public void failed(String clientId, String source, Instant now) {
-    if (policy.lockoutThreshold() > 0) {
+    // A client_id no account can have is counted by its source only: its form is public, so
+    // counting it hides nothing, and it could be up to a request body long.
+    if (policy.lockoutThreshold() > 0 && ServiceAccount.isValidClientId(clientId)) {
       byClient
           .asMap()
           .compute(
               clientId,
               (id, held) -> {
-                int count = held == null || held.lockedUntil() != null ? 1 : held.count() + 1;
+                // Failures that were in flight when the lock was set neither reset nor extend it.
+                if (held != null && held.lockedUntil() != null) {
+                  return now.isBefore(held.lockedUntil()) ? held : new Failures(1, null);
+                }
+                int count = held == null ? 1 : held.count() + 1;
                 Instant lock =
                     count >= policy.lockoutThreshold() ? now.plus(policy.lockoutDuration()) : null;
                 return new Failures(count, lock);
@@ -78,7 +122,7 @@ public final class Lockouts {
       bySource
           .asMap()
           .compute(
-              source,
+              sourceKey(source),
               (s, held) ->
                   held == null || !now.isBefore(held.start().plus(policy.sourceWindow()))
                       ? new Window(now, 1)
@@ -86,10 +130,15 @@ public final class Lockouts {
     }
   }
 
-  /** A correct secret ends the run of failures. */
-  public void succeeded(String clientId) {
+  /** A correct secret ends the run of failures, unless a lock was set meanwhile. */
+  public void succeeded(String clientId, Instant now) {
     if (byClient.getIfPresent(clientId) != null) {
-      byClient.invalidate(clientId);
+      byClient
+          .asMap()
+          .computeIfPresent(
+              clientId,
+              (id, held) ->
+                  held.lockedUntil() != null && now.isBefore(held.lockedUntil()) ? held : null);
     }
   }
 

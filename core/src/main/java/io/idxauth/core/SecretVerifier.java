@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -88,6 +89,49 @@ public final class SecretVerifier {
    * @throws Busy when the slow lane stayed full for the whole wait
    */
   public ClientSecret match(List<ClientSecret> secrets, String presented) {
+    return match(secrets, presented, () -> true);
+  }
+
+  /**
+   * As {@link #match(List, String)}, asking {@code gate} again each time a slow check has its turn
+   * in the lane, so that a lock set while this request waited stops it before it is evaluated.
+   *
+   * @throws Busy when the slow lane stayed full for the whole wait before the first slow check
+   * @throws GateClosed when {@code gate} says no before a slow check
+   */
+  public ClientSecret match(List<ClientSecret> secrets, String presented, BooleanSupplier gate) {
+    ClientSecret remembered = matchRemembered(secrets, presented);
+    if (remembered != null) {
+      return remembered;
+    }
+    if (secrets.isEmpty()) {
+      burn(presented);
+      return null;
+    }
+    byte[] digest = digest(presented);
+    boolean evaluated = false;
+    for (ClientSecret secret : secrets) {
+      boolean matches;
+      try {
+        matches = slowVerify(presented, secret.hash(), gate);
+      } catch (Busy e) {
+        // A secret already found wrong is a wrong guess: the caller counts it as one.
+        if (evaluated) {
+          return null;
+        }
+        throw e;
+      }
+      evaluated = true;
+      if (matches) {
+        verified.put(secret.hash(), digest);
+        return secret;
+      }
+    }
+    return null;
+  }
+
+  /** The secret among {@code secrets} whose remembered digest {@code presented} has, or null. */
+  public ClientSecret matchRemembered(List<ClientSecret> secrets, String presented) {
     byte[] digest = digest(presented);
     for (ClientSecret secret : secrets) {
       byte[] known = verified.getIfPresent(secret.hash());
@@ -95,17 +139,14 @@ public final class SecretVerifier {
         return secret;
       }
     }
-    if (secrets.isEmpty()) {
-      burn(presented);
-      return null;
-    }
-    for (ClientSecret secret : secrets) {
-      if (slowVerify(presented, secret.hash())) {
-        verified.put(secret.hash(), digest);
-        return secret;
-      }
-    }
     return null;
+  }
+
+  /** A slow check was not made because the caller's gate closed while it waited for the lane. */
+  public static final class GateClosed extends RuntimeException {
+    GateClosed() {
+      super("refused before the slow check", null, false, false);
+    }
   }
 
   /**
@@ -124,6 +165,10 @@ public final class SecretVerifier {
   }
 
   private boolean slowVerify(String presented, String hash) {
+    return slowVerify(presented, hash, () -> true);
+  }
+
+  private boolean slowVerify(String presented, String hash, BooleanSupplier gate) {
     try {
       if (!slowLane.tryAcquire(slowWaitNanos, TimeUnit.NANOSECONDS)) {
         throw new Busy();
@@ -133,6 +178,9 @@ public final class SecretVerifier {
       throw new Busy();
     }
     try {
+      if (!gate.getAsBoolean()) {
+        throw new GateClosed();
+      }
       slowChecks.increment();
       return hashes.verify(presented, hash);
     } finally {

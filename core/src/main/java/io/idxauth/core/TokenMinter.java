@@ -35,10 +35,7 @@ public final class TokenMinter {
   public IssuedToken mint(ServiceAccount account, Grant grant) {
     Instant now = clock.instant();
     long iat = now.getEpochSecond();
-    long exp =
-        iat
-            + (account.tokenLifetime() == null ? policy.lifetime() : account.tokenLifetime())
-                .toSeconds();
+    long exp = iat + policy.lifetimeOf(account).toSeconds();
     String jti = newJti();
     String scope = grant.scope();
 

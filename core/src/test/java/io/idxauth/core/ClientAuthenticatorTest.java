@@ -1,6 +1,7 @@
 package io.idxauth.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idxauth.core.ClientAuthenticator.Outcome;
 import io.idxauth.core.ClientAuthenticator.Refusal;
@@ -215,6 +216,54 @@ class ClientAuthenticatorTest {
         .isTrue();
     clock.advance(Duration.ofMinutes(15));
     assertThat(authenticator.authenticate("app", "secret-a", SOURCE).authenticated()).isTrue();
+  }
+
+  @Test
+  void a_secret_already_proven_still_works_from_a_source_over_its_limit() {
+    directory.with(account("app", true, secret("s1", HASH_A, null)));
+    assertThat(authenticator.authenticate("app", "secret-a", "203.0.113.9").authenticated())
+        .isTrue();
+    for (int i = 0; i < 30; i++) {
+      authenticator.authenticate("guessed-" + i, "guess", SOURCE);
+    }
+
+    assertThat(authenticator.authenticate("app", "secret-a", SOURCE).authenticated()).isTrue();
+    assertThat(authenticator.authenticate("app", "secret-b", SOURCE).refusal())
+        .isEqualTo(Refusal.SOURCE_LIMITED);
+  }
+
+  @Test
+  void failures_in_flight_when_the_lock_is_set_neither_reset_nor_lift_it() {
+    Lockouts lockouts = new Lockouts(AccountPolicy.DEFAULT, 100);
+    for (int i = 0; i < 6; i++) {
+      lockouts.failed("app", SOURCE, NOW);
+    }
+    Instant lockedUntil = lockouts.lockedUntil("app", NOW);
+    assertThat(lockedUntil).isEqualTo(NOW.plus(Duration.ofMinutes(15)));
+
+    lockouts.failed("app", SOURCE, NOW.plusSeconds(1));
+    lockouts.succeeded("app", NOW.plusSeconds(1));
+
+    assertThat(lockouts.lockedUntil("app", NOW.plusSeconds(2))).isEqualTo(lockedUntil);
+  }
+
+  @Test
+  void a_check_whose_gate_closed_while_it_waited_for_the_slow_lane_pays_no_hash() {
+    long before = verifier.slowChecks();
+
+    assertThatThrownBy(
+            () -> verifier.match(List.of(secret("s1", HASH_A, null)), "secret-a", () -> false))
+        .isInstanceOf(SecretVerifier.GateClosed.class);
+    assertThat(verifier.slowChecks()).isEqualTo(before);
+  }
+
+  @Test
+  void ipv6_sources_are_counted_by_their_64_bit_prefix() {
+    assertThat(Lockouts.sourceKey("2001:db8:1:2:aaaa::1"))
+        .isEqualTo(Lockouts.sourceKey("2001:db8:1:2:bbbb::2"))
+        .isNotEqualTo(Lockouts.sourceKey("2001:db8:1:3::1"));
+    assertThat(Lockouts.sourceKey("::ffff:192.0.2.1")).isEqualTo("192.0.2.1");
+    assertThat(Lockouts.sourceKey("192.0.2.1")).isEqualTo("192.0.2.1");
   }
 
   @Test

@@ -159,6 +159,17 @@ class TokenMinterTest {
   }
 
   @Test
+  void an_account_lifetime_longer_than_the_longest_allowed_is_cut_to_it() {
+    TokenPolicy capped =
+        new TokenPolicy("https://idx.example", "idx-api", LIFETIME, false, Duration.ofHours(2));
+    ServiceAccount longLived =
+        new ServiceAccount("long", "RETAILER01", true, Set.of(), Duration.ofHours(24));
+
+    assertThat(new TokenMinter(JDK_RING, capped, CLOCK).mint(longLived, GRANT).expiresIn())
+        .isEqualTo(7200);
+  }
+
+  @Test
   void every_token_has_its_own_jti() {
     TokenMinter minter = new TokenMinter(JDK_RING, POLICY, CLOCK);
     Set<String> jtis = new HashSet<>();

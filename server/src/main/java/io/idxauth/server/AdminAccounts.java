@@ -73,7 +73,10 @@ final class AdminAccounts {
         api.admin.accounts(participant, AdminApi.limit(ctx), ctx.queryParam("cursor"));
     List<Object> items = new ArrayList<>();
     for (AdminStore.AccountSummary a : page.items()) {
-      items.add(view(a));
+      // A participant admin cannot reach an operator admin account, so it does not see one either.
+      if (admin.isOperator() || !a.account().roles().contains(Role.OPERATOR_ADMIN)) {
+        items.add(view(a));
+      }
     }
     api.respond(ctx, 200, AdminApi.page(items, page.nextCursor()));
   }
@@ -86,7 +89,8 @@ final class AdminAccounts {
     Administrator admin = AdminApi.administrator(ctx);
     JsonBody body = JsonBody.read(ctx, api.json, CREATE_FIELDS);
     String clientId = body.string("clientId", true);
-    String participant = body.string("participant", false);
+    // A participant admin's accounts are its participant's; an operator says whose.
+    String participant = body.string("participant", admin.isOperator());
     if (participant == null) {
       participant = admin.participantId();
     }
@@ -104,6 +108,10 @@ final class AdminAccounts {
     if (api.store.participant(participant).isEmpty()) {
       throw AdminProblem.badRequest(
           List.of("participant: unknown participant '" + participant + "'"));
+    }
+    // Before the slow hash, so that a refused request costs nothing.
+    if (api.admin.account(clientId).isPresent()) {
+      throw AdminProblem.conflict("account " + clientId + " exists already");
     }
     ServiceAccount account =
         new ServiceAccount(
@@ -135,9 +143,30 @@ final class AdminAccounts {
     boolean lifetimeGiven = body.has("tokenLifetimeSeconds");
     Boolean unlock = body.bool("unlock");
     body.check();
-    if (roles != null && !roles.equals(held.account().roles())) {
-      admin.requireOperator("change an account's roles");
+    ServiceAccount after = held.account();
+    if (enabled != null || roles != null || lifetimeGiven) {
+      after =
+          api.admin.updateAccount(
+              clientId,
+              // Checked again inside the transaction, against the row the change applies to.
+              a -> {
+                if (roles != null && !roles.equals(a.roles())) {
+                  admin.requireOperator("change an account's roles");
+                }
+                if (a.roles().contains(Role.OPERATOR_ADMIN)) {
+                  admin.requireOperator("change the operator-admin account " + clientId);
+                }
+                return new ServiceAccount(
+                    a.clientId(),
+                    a.participantId(),
+                    enabled == null ? a.enabled() : enabled,
+                    roles == null ? a.roles() : roles,
+                    lifetimeGiven ? lifetime : a.tokenLifetime());
+              },
+              AdminApi.actor(ctx));
+      api.changed();
     }
+    // After the change, so that a refused change unlocks nothing.
     if (Boolean.TRUE.equals(unlock)) {
       lockouts.unlock(clientId);
       api.admin.record(
@@ -150,21 +179,6 @@ final class AdminAccounts {
               held.account().participantId(),
               ctx.ip(),
               Map.of()));
-    }
-    ServiceAccount after = held.account();
-    if (enabled != null || roles != null || lifetimeGiven) {
-      after =
-          api.admin.updateAccount(
-              clientId,
-              a ->
-                  new ServiceAccount(
-                      a.clientId(),
-                      a.participantId(),
-                      enabled == null ? a.enabled() : enabled,
-                      roles == null ? a.roles() : roles,
-                      lifetimeGiven ? lifetime : a.tokenLifetime()),
-              AdminApi.actor(ctx));
-      api.changed();
     }
     api.respond(ctx, 200, view(new AdminStore.AccountSummary(after, held.created())));
   }
@@ -195,6 +209,20 @@ final class AdminAccounts {
   /** Rotation: a new secret, while the ones held keep working for the grace period. */
   void addSecret(Context ctx) throws Exception {
     AdminStore.AccountSummary held = reachable(ctx, "rotate the secret of");
+    // Before the slow hash, so that a refused request costs nothing; the store checks again.
+    Instant checked = clock.instant();
+    long live =
+        api.admin.secrets(held.account().clientId()).stream()
+            .filter(x -> x.expires() == null || checked.isBefore(x.expires()))
+            .count();
+    if (live >= AccountPolicy.MAX_SECRETS) {
+      throw AdminProblem.conflict(
+          "account "
+              + held.account().clientId()
+              + " holds "
+              + live
+              + " live secrets, the most it may: revoke one first");
+    }
     String secret = SecretHashes.generateSecret(random);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     AdminStore.SecretInfo info =

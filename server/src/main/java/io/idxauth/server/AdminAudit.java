@@ -2,6 +2,7 @@ package io.idxauth.server;
 
 import io.idxauth.core.Administrator;
 import io.idxauth.core.AuditEvent;
+import io.idxauth.core.Role;
 import io.idxauth.store.AuditLog;
 import io.idxauth.store.Views;
 import io.javalin.http.Context;
@@ -17,6 +18,8 @@ import java.util.Map;
  * participant admin sees only its own participant's events.
  */
 final class AdminAudit {
+
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   private final AdminApi api;
   private final AuditLog audit;
@@ -62,9 +65,20 @@ final class AdminAudit {
                 before));
     List<Object> items = new ArrayList<>();
     for (AuditEvent e : page.items()) {
-      items.add(view(e));
+      // A participant admin does not see the trail of an operator admin account of its participant.
+      if (admin.isOperator() || !isOperatorAccount(e.clientId())) {
+        items.add(view(e));
+      }
     }
     api.respond(ctx, 200, AdminApi.page(items, page.nextCursor()));
+  }
+
+  private boolean isOperatorAccount(String clientId) {
+    return clientId != null
+        && api.admin
+            .account(clientId)
+            .map(a -> a.account().roles().contains(Role.OPERATOR_ADMIN))
+            .orElse(false);
   }
 
   private static Instant time(Context ctx, String name, List<String> errors) {
@@ -73,7 +87,12 @@ final class AdminAudit {
       return null;
     }
     try {
-      return Instant.parse(raw);
+      Instant at = Instant.parse(raw);
+      if (at.isBefore(Instant.EPOCH) || at.isAfter(LATEST)) {
+        errors.add(name + ": '" + raw + "' is outside 1970..9999");
+        return null;
+      }
+      return at;
     } catch (DateTimeParseException e) {
       errors.add(name + ": '" + raw + "' is not an RFC 3339 UTC time like 2026-11-30T10:00:00Z");
       return null;

@@ -8,6 +8,7 @@ import io.idxauth.core.KeyRing;
 import io.idxauth.core.Role;
 import io.idxauth.core.ServiceAccount;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,10 +32,14 @@ final class AdminAuthenticator {
       throw AdminProblem.noToken();
     }
     // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive.
-    if (authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw AdminProblem.invalidToken("the Authorization header must be Bearer <token>");
+    // RFC 6750 §3.1: a request in another scheme gets the challenge without an error code.
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw AdminProblem.noToken();
     }
     String token = authorization.substring(7).trim();
+    if (token.isEmpty() || token.contains(" ")) {
+      throw AdminProblem.invalidRequest("the Authorization header must be Bearer <token>");
+    }
     JWTClaimsSet claims;
     try {
       claims = tokens.verify(token);
@@ -45,19 +50,28 @@ final class AdminAuthenticator {
     if (!(scope instanceof String s) || !Arrays.asList(s.split(" ")).contains(Role.ADMIN_ENTITY)) {
       throw AdminProblem.insufficientScope();
     }
+    // An admin token is for the admin API alone: one that also opens IDX APIs could be replayed
+    // here by any API that receives it.
+    if (!scope.equals(Role.ADMIN_ENTITY)) {
+      throw AdminProblem.insufficientScope();
+    }
     String clientId = claims.getSubject();
     Optional<AccountRecord> account =
         ServiceAccount.isValidClientId(clientId) ? directory.account(clientId) : Optional.empty();
-    if (account.isEmpty()) {
+    // The token names the account as it was when issued: an account deleted since, or deleted and
+    // made again for another participant, is not the one the token was for.
+    if (account.isEmpty()
+        || !account.get().account().participantId().equals(claims.getClaim("participant_id"))) {
       throw AdminProblem.invalidToken("the account of this token no longer exists");
     }
     ServiceAccount a = account.get().account();
     if (!a.enabled()) {
-      throw AdminProblem.invalidToken("the account of this token is disabled");
+      throw AdminProblem.forbidden(
+          "enabled-account", "account " + clientId + " is disabled: it administers nothing");
     }
     if (!a.isAdmin()) {
       throw AdminProblem.forbidden(
-          "operator-admin or participant-admin",
+          "admin-role",
           "account " + clientId + " holds no admin role (operator-admin or participant-admin)");
     }
     return Administrator.of(a);

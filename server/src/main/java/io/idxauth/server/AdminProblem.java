@@ -53,9 +53,22 @@ final class AdminProblem extends RuntimeException {
     return new AdminProblem(
         403,
         "Forbidden",
-        "the token is not scoped to idx-admin: request it with scope=idx-admin",
+        "the token is not an admin token: request one with scope=idx-admin alone",
         Map.of("missingRight", "scope:idx-admin"),
         REALM + ", error=\"insufficient_scope\", scope=\"idx-admin\"");
+  }
+
+  /** RFC 6750 §3.1 invalid_request: a malformed Authorization header. */
+  static AdminProblem invalidRequest(String why) {
+    return new AdminProblem(
+        400,
+        "Bad Request",
+        why,
+        Map.of(),
+        REALM
+            + ", error=\"invalid_request\", error_description=\""
+            + why.replace('"', '\'')
+            + "\"");
   }
 
   static AdminProblem forbidden(String missingRight, String detail) {

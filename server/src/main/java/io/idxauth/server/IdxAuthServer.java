@@ -129,7 +129,11 @@ public final class IdxAuthServer implements AutoCloseable {
       ObjectMapper json = new ObjectMapper();
       TokenPolicy policy =
           new TokenPolicy(
-              config.issuerUrl(), config.audience(), config.tokenLifetime(), config.rfc9068Type());
+              config.issuerUrl(),
+              config.audience(),
+              config.tokenLifetime(),
+              config.rfc9068Type(),
+              config.maxTokenLifetime());
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);

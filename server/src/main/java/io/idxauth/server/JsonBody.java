@@ -1,7 +1,10 @@
 package io.idxauth.server;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.idxauth.core.Operation;
 import io.idxauth.core.Participant;
 import io.idxauth.core.Role;
@@ -21,6 +24,12 @@ import java.util.Set;
  */
 final class JsonBody {
 
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
   private final JsonNode root;
   private final List<String> errors = new ArrayList<>();
 
@@ -30,12 +39,15 @@ final class JsonBody {
 
   static JsonBody read(Context ctx, ObjectMapper json, Set<String> fields) {
     String type = ctx.header("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
       throw AdminProblem.unsupportedMediaType();
     }
     JsonNode root;
     try {
-      root = json.readTree(ctx.bodyAsBytes());
+      // Strict: a repeated key or anything after the object is refused, so that no other reader
+      // of the same body can understand it differently.
+      root = STRICT.readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
       throw AdminProblem.badRequest(List.of("(body): not valid JSON"));
     }

@@ -14,13 +14,14 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.idxauth.core.KeyRing;
 import java.text.ParseException;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Checks that a compact JWT is an access token this service issued and that it is in force now:
  * RS256 only, a {@code kid} published in the key ring's JWKS, {@code typ} JWT or at+jwt, {@code
- * iss} this issuer, {@code aud} containing this audience, {@code exp}/{@code nbf} (Nimbus's default
- * one-minute skew) and the RFC 9068 §2.2 claims sub, client_id, iat and jti present. Says nothing
+ * iss} this issuer, {@code aud} containing this audience, {@code exp}/{@code nbf} (one second of
+ * skew: the issuer is this process) and the RFC 9068 §2.2 claims sub, client_id, iat and jti present. Says nothing
  * about scope, revocation or the account: callers decide those.
  */
 final class OwnTokenVerifier {
@@ -90,24 +91,27 @@ final class OwnTokenVerifier {
     } catch (ParseException e) {
       throw new IllegalStateException("the service's own JWKS does not parse", e);
     }
-    processor.setJWTClaimsSetVerifier(
+    DefaultJWTClaimsVerifier<SecurityContext> claims =
         new DefaultJWTClaimsVerifier<>(
             audience,
             new JWTClaimsSet.Builder().issuer(issuer).build(),
-            Set.of("sub", "client_id", "exp", "iat", "jti")));
+            Set.of("sub", "client_id", "exp", "iat", "jti"));
+    // One service issues and checks these tokens: there is no clock skew to allow for.
+    claims.setMaxClockSkew(1);
+    processor.setJWTClaimsSetVerifier(claims);
     current = new Processor(jwks, processor);
     return processor;
   }
 
   private static String reason(BadJOSEException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
     if (message.contains("expired")) {
       return "the token has expired";
     }
     if (message.contains("before use time")) {
       return "the token is not valid yet";
     }
-    if (message.contains("Signed JWT rejected") || message.contains("signature")) {
+    if (message.contains("signed jwt rejected") || message.contains("signature")) {
       return "the signature does not verify with this service's keys";
     }
     if (message.contains("type")) {

@@ -1,6 +1,8 @@
 package io.idxauth.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.idxauth.core.AuditEvent;
 import io.idxauth.core.AuditTrail;
 import io.idxauth.core.ClientAuthenticator;
@@ -16,6 +18,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +47,8 @@ final class TokenEndpoint implements Handler {
   private final ObjectMapper json;
   private final TokenMetrics metrics;
   private final AuditTrail audit;
+  private final Cache<String, Boolean> recentCheapRefusals =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
   private final int maxRequestBytes;
 
   TokenEndpoint(
@@ -103,6 +108,9 @@ final class TokenEndpoint implements Handler {
     }
     if (!outcome.authenticated()) {
       metrics.refused(outcome.refusal());
+      if (repeatedCheapRefusal(outcome.refusal(), credentials.clientId(), ctx.ip())) {
+        throw OAuthError.invalidClient("client authentication failed");
+      }
       // An unknown client_id may be a secret pasted into the wrong field: never kept whole.
       boolean known = outcome.account() != null;
       Map<String, Object> detail = new LinkedHashMap<>();
@@ -152,6 +160,22 @@ final class TokenEndpoint implements Handler {
       body.put("scope", token.scope());
     }
     ctx.status(200).contentType("application/json").result(json.writeValueAsBytes(body));
+  }
+
+  /**
+   * True for a refusal of a locked client or a limited source that was already recorded in the last
+   * minute: those cost nothing to provoke, so each is recorded once a minute (and counted in
+   * metrics every time) instead of letting a flood write the trail at line rate.
+   */
+  private boolean repeatedCheapRefusal(
+      ClientAuthenticator.Refusal refusal, String clientId, String source) {
+    if (refusal != ClientAuthenticator.Refusal.LOCKED
+        && refusal != ClientAuthenticator.Refusal.SOURCE_LIMITED) {
+      return false;
+    }
+    String key =
+        refusal == ClientAuthenticator.Refusal.LOCKED ? "locked|" + clientId : "source|" + source;
+    return recentCheapRefusals.asMap().putIfAbsent(key, Boolean.TRUE) != null;
   }
 
   private Map<String, List<String>> readForm(Context ctx) {

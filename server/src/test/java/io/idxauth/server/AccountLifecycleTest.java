@@ -90,7 +90,7 @@ class AccountLifecycleTest {
   @Test
   void a_secret_stops_working_at_its_maximum_age() throws Exception {
     try (TestService service = TestService.start(dir)) {
-      service.restart(Map.of("secret-max-age", "2s"));
+      service.restart(Map.of("secret-max-age", "5s"));
       String ops = service.operatorToken();
       HttpResponse<String> created =
           service.admin(
@@ -98,7 +98,7 @@ class AccountLifecycleTest {
       String secret = json(created).path("secret").path("secret").asText();
       assertThat(service.token("aging-app", secret, "").statusCode()).isEqualTo(200);
 
-      Thread.sleep(2100);
+      Thread.sleep(5100);
 
       assertThat(service.token("aging-app", secret, "").statusCode()).isEqualTo(401);
       assertThat(lastRefusal(service, ops, "aging-app").path("detail").path("reason").asText())
@@ -109,7 +109,7 @@ class AccountLifecycleTest {
   @Test
   void a_rotated_out_secret_works_for_the_grace_period_only() throws Exception {
     try (TestService service = TestService.start(dir)) {
-      service.restart(Map.of("secret-rotation-grace", "1s"));
+      service.restart(Map.of("secret-rotation-grace", "3s"));
       String ops = service.operatorToken();
       HttpResponse<String> created =
           service.admin(
@@ -121,7 +121,7 @@ class AccountLifecycleTest {
               .asText();
       assertThat(service.token("grace-app", old, "").statusCode()).isEqualTo(200);
 
-      Thread.sleep(1100);
+      Thread.sleep(3100);
 
       assertThat(service.token("grace-app", old, "").statusCode()).isEqualTo(401);
       assertThat(service.token("grace-app", fresh, "").statusCode()).isEqualTo(200);

@@ -258,6 +258,41 @@ class AdminAccountsTest {
   }
 
   @Test
+  void json_that_two_readers_could_read_differently_is_refused() {
+    assertThat(
+            admin(
+                    "POST",
+                    "/accounts",
+                    "{\"clientId\":\"dup-app\",\"participant\":\"RETAILER01\",\"roles\":[],\"roles\":[\"operator-admin\"]}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(
+            admin(
+                    "POST",
+                    "/accounts",
+                    "{\"clientId\":\"tail-app\",\"participant\":\"RETAILER01\"} trailing")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(admin("GET", "/accounts/dup-app", null).statusCode()).isEqualTo(404);
+    assertThat(admin("POST", "/accounts", "{\"clientId\":\"no-owner\"}").statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void audit_times_outside_1970_to_9999_are_a_400() {
+    assertThat(admin("GET", "/audit?from=%2B1000000000-01-01T00:00:00Z", null).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void an_operation_still_granted_cannot_be_taken_off_its_entity() {
+    HttpResponse<String> narrowed = admin("PATCH", "/entities/pqd", "{\"operations\":[\"read\"]}");
+
+    assertThat(narrowed.statusCode()).isEqualTo(409);
+    assertThat(json(narrowed).path("detail").asText()).contains("still grant create");
+  }
+
+  @Test
   void entitlement_must_name_known_participants_and_offered_operations() {
     create("strict-app");
 
@@ -306,8 +341,7 @@ class AdminAccountsTest {
         .isEqualTo(200);
     HttpResponse<String> demoted = service.admin("GET", "/keys", token, null);
     assertThat(demoted.statusCode()).isEqualTo(403);
-    assertThat(json(demoted).path("missingRight").asText())
-        .isEqualTo("operator-admin or participant-admin");
+    assertThat(json(demoted).path("missingRight").asText()).isEqualTo("admin-role");
 
     HttpResponse<String> last = admin("PATCH", "/accounts/ops-admin", "{\"enabled\":false}");
     assertThat(last.statusCode()).isEqualTo(409);

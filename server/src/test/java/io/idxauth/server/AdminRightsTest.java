@@ -113,9 +113,80 @@ class AdminRightsTest {
 
     service.admin("PATCH", "/accounts/temp-ops", ops, "{\"enabled\":false}");
 
-    HttpResponse<String> refused = service.admin("GET", "/keys", token, null);
+    assertForbidden(service.admin("GET", "/keys", token, null), "enabled-account");
+  }
+
+  @Test
+  void an_admin_token_that_also_opens_idx_apis_is_refused() {
+    HttpResponse<String> issued = service.token("ops-admin", "ops-admin-secret", "idx-admin");
+    assertThat(json(issued).path("scope").asText()).isEqualTo("idx-admin");
+    service.admin(
+        "PUT",
+        "/accounts/ops-admin/entitlements/pqd",
+        ops,
+        "{\"participants\":[\"RETAILER01\"],\"operations\":[\"read\"]}");
+    String mixed =
+        json(service.token("ops-admin", "ops-admin-secret", "idx-admin pqd"))
+            .path("access_token")
+            .asText();
+
+    HttpResponse<String> refused = service.admin("GET", "/keys", mixed, null);
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .contains("insufficient_scope");
+    service.admin("DELETE", "/accounts/ops-admin/entitlements/pqd", ops, null);
+  }
+
+  @Test
+  void a_token_of_an_account_deleted_and_made_again_elsewhere_is_refused() {
+    HttpResponse<String> created =
+        service.admin(
+            "POST",
+            "/accounts",
+            ops,
+            "{\"clientId\":\"ghost\",\"participant\":\"RETAILER01\",\"roles\":[\"participant-admin\"]}");
+    String old = service.adminToken("ghost", json(created).path("secret").path("secret").asText());
+    service.admin("DELETE", "/accounts/ghost", ops, null);
+    service.admin(
+        "POST",
+        "/accounts",
+        ops,
+        "{\"clientId\":\"ghost\",\"participant\":\"DNSP01\",\"roles\":[\"participant-admin\"]}");
+
+    HttpResponse<String> refused = service.admin("GET", "/accounts?participant=DNSP01", old, null);
+
     assertThat(refused.statusCode()).isEqualTo(401);
-    assertThat(json(refused).path("detail").asText()).contains("disabled");
+    assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .contains("invalid_token");
+  }
+
+  @Test
+  void other_authorization_schemes_get_the_challenge_without_an_error_code() {
+    HttpResponse<String> basic =
+        service.send(
+            HttpRequest.newBuilder(URI.create(service.base() + "/admin/v1/keys"))
+                .header("Authorization", TestService.basic("ops-admin", "ops-admin-secret"))
+                .build());
+
+    assertThat(basic.statusCode()).isEqualTo(401);
+    assertThat(basic.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .isEqualTo("Bearer realm=\"idx-auth-admin\"");
+  }
+
+  @Test
+  void participant_admin_does_not_see_operator_admin_accounts_of_its_participant() {
+    service.admin(
+        "POST",
+        "/accounts",
+        ops,
+        "{\"clientId\":\"r1-hidden-ops\",\"participant\":\"RETAILER01\",\"roles\":[\"operator-admin\"]}");
+
+    assertThat(asR1("GET", "/accounts?limit=500", null).body()).doesNotContain("r1-hidden-ops");
+    assertThat(asR1("GET", "/audit?account=r1-hidden-ops", null).body())
+        .doesNotContain("r1-hidden-ops");
+    assertThat(service.admin("GET", "/accounts?limit=500", ops, null).body())
+        .contains("r1-hidden-ops");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.idxauth.core.AuditEvent;
 import io.idxauth.core.ClientSecret;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
+import io.idxauth.core.Operation;
 import io.idxauth.core.Participant;
 import io.idxauth.core.ParticipantRecord;
 import io.idxauth.core.Role;
@@ -17,10 +18,12 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -212,6 +215,23 @@ public final class AdminStore {
           reserved(name);
           Entity before = JdbcStore.entity(c, name).orElseThrow(() -> notFoundEntity(name));
           Entity after = change.apply(before);
+          // An operation still granted cannot be taken off the entity: the grant would then be
+          // one that no import accepts (revoke it first).
+          Set<Operation> removed = EnumSet.noneOf(Operation.class);
+          removed.addAll(before.operations());
+          removed.removeAll(after.operations());
+          if (!removed.isEmpty()) {
+            int uses = grantsUsing(c, name, removed);
+            if (uses > 0) {
+              throw new Conflict(
+                  uses
+                      + " entitlement(s) of entity "
+                      + name
+                      + " still grant "
+                      + String.join(", ", removed.stream().map(Operation::wireName).toList())
+                      + ": revoke those first");
+            }
+          }
           try (PreparedStatement s =
               c.prepareStatement(
                   "UPDATE entity SET kind = ?, description = ?, operations = ? WHERE name = ?")) {
@@ -245,6 +265,28 @@ public final class AdminStore {
           audit(c, "entity.deleted", actor, null, null, Views.entity(before), null);
           return null;
         });
+  }
+
+  /** How many entitlements and holdings of {@code entity} grant any of {@code operations}. */
+  private static int grantsUsing(Connection c, String entity, Set<Operation> operations)
+      throws SQLException {
+    int uses = 0;
+    for (String table : new String[] {"entitlement", "participant_entitlement"}) {
+      try (PreparedStatement s =
+          c.prepareStatement("SELECT operations FROM " + table + " WHERE entity_name = ?")) {
+        s.setString(1, entity);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            Set<Operation> granted = JdbcStore.operations(r.getString(1));
+            granted.retainAll(operations);
+            if (!granted.isEmpty()) {
+              uses++;
+            }
+          }
+        }
+      }
+    }
+    return uses;
   }
 
   private static void reserved(String name) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
   private final LongAdder queued = new LongAdder();
   private final LongAdder stored = new LongAdder();
   private final LongAdder dropped = new LongAdder();
+  private final AtomicBoolean dropWarned = new AtomicBoolean();
+  private int failedRounds;
   private volatile boolean closing;
 
   public AuditLog(JdbcStore store) {
@@ -76,15 +79,16 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
   @Override
   public void record(AuditEvent event) {
     log(event);
-    try {
-      queued.increment();
-      if (!queue.offer(event, 1, TimeUnit.SECONDS)) {
-        dropped.increment();
-        LOG.error("audit queue full: {} event not stored (it is in the log)", event.kind());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    queued.increment();
+    // Never wait: the event is in the log already, and a request thread must not stall on a store
+    // that fell behind. What is not stored is counted (idx_auth_audit_events_dropped_total).
+    if (closing || !queue.offer(event)) {
       dropped.increment();
+      if (dropWarned.compareAndSet(false, true)) {
+        LOG.error("audit store fell behind: events are logged but not stored until it catches up");
+      }
+    } else {
+      dropWarned.set(false);
     }
   }
 
@@ -179,11 +183,31 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        // The store is away: keep the events and try again shortly, unless the queue overflows.
-        LOG.warn("cannot store {} audit events yet: {}", batch.size(), e.getMessage());
-        sleepQuietly();
-        requeue(batch);
+        if (closing) {
+          // Shutting down with the store away: what is left is in the log, and counted.
+          dropped.add(batch.size() + queue.size());
+          return;
+        }
+        failedRounds++;
+        if (failedRounds >= 10 && storeAnswers()) {
+          // The store answers, yet this batch keeps failing: something in it cannot be stored.
+          // Set it aside (it is in the log) rather than stop the trail for good.
+          LOG.error(
+              "{} audit events cannot be stored and are set aside: {}",
+              batch.size(),
+              e.getMessage());
+          dropped.add(batch.size());
+          failedRounds = 0;
+        } else {
+          // The store is away: keep the events and try again shortly.
+          LOG.warn("cannot store {} audit events yet: {}", batch.size(), e.getMessage());
+          sleepQuietly();
+          requeue(batch);
+        }
+        batch.clear();
+        continue;
       }
+      failedRounds = 0;
       batch.clear();
     }
   }
@@ -277,13 +301,34 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
 
   /** Deletes events older than {@code before}; returns how many. */
   public int purge(Instant before) {
-    return store.write(
-        c -> {
-          try (PreparedStatement s = c.prepareStatement("DELETE FROM audit_event WHERE at < ?")) {
-            s.setLong(1, before.toEpochMilli());
-            return s.executeUpdate();
-          }
-        });
+    // In chunks, each its own short transaction, so that writers never wait long for the lock.
+    int total = 0;
+    while (true) {
+      int deleted =
+          store.write(
+              c -> {
+                try (PreparedStatement s =
+                    c.prepareStatement(
+                        "DELETE FROM audit_event WHERE id IN (SELECT id FROM audit_event"
+                            + " WHERE at < ? ORDER BY id LIMIT 10000)")) {
+                  s.setLong(1, before.toEpochMilli());
+                  return s.executeUpdate();
+                }
+              });
+      total += deleted;
+      if (deleted < 10_000) {
+        return total;
+      }
+    }
+  }
+
+  private boolean storeAnswers() {
+    try {
+      store.revision();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   public Page query(Query q) {

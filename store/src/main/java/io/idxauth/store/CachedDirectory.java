@@ -65,6 +65,12 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   }
 
   @Override
+  public Optional<AccountRecord> cachedAccount(String clientId) {
+    Optional<AccountRecord> cached = accounts.getIfPresent(clientId);
+    return cached == null ? Optional.empty() : cached;
+  }
+
+  @Override
   public Optional<Entity> entity(String name) {
     return Optional.ofNullable(entities.get(name));
   }

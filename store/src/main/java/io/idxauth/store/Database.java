@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -56,6 +57,9 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("synchronous", "NORMAL");
     config.addDataSourceProperty("foreign_keys", "true");
     config.addDataSourceProperty("busy_timeout", "10000");
+    // A write transaction takes the writer lock when it begins, so it waits its turn (busy_timeout)
+    // instead of failing when a read that it started with meets another writer's commit.
+    config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     config.setMaximumPoolSize(4);
     config.setPoolName("idx-auth-sqlite");
     return open(config);
@@ -92,6 +96,8 @@ public final class Database implements AutoCloseable {
       Flyway.configure()
           .dataSource(dataSource)
           .locations("classpath:db/migration")
+          // The moment of an upgrade, for migrations that give existing rows a fresh start.
+          .placeholders(Map.of("upgrade_epoch_ms", Long.toString(System.currentTimeMillis())))
           .loggers("slf4j")
           .load()
           .migrate();

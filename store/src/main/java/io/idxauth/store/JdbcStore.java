@@ -191,9 +191,13 @@ public final class JdbcStore {
 
   // --- accounts ----------------------------------------------------------------------------------
 
-  /** An account with its secrets and entitlements, read in one transaction so they agree. */
+  /**
+   * An account with its secrets and entitlements. Read without a write transaction, so that cache
+   * loads never queue behind writers; a write between its reads bumps the revision, and the token
+   * path's caches drop what was read at the next poll.
+   */
   public Optional<AccountRecord> account(String clientId) {
-    return write(c -> account(c, clientId));
+    return read(c -> account(c, clientId));
   }
 
   static Optional<AccountRecord> account(Connection c, String clientId) throws SQLException {

@@ -492,6 +492,13 @@ public final class ProvisioningFile {
         Item dated = new Item(path + "[" + i + "]", hash);
         Instant created = instant(dated, "created");
         Instant expires = instant(dated, "expires");
+        // A secret made in the future would postpone its own expiry at will.
+        if (created != null && created.isAfter(Instant.now().plus(Duration.ofDays(1)))) {
+          problems.add(dated.path + ".created: " + created + " is in the future");
+        }
+        if (created != null && expires != null && !expires.isAfter(created)) {
+          problems.add(dated.path + ".expires: " + expires + " is not after created");
+        }
         hash = hash.get("hash") == null ? NullNode.getInstance() : hash.get("hash");
         if (hash.isTextual()) {
           dates.put(hash.textValue(), new Provisioning.AccountSpec.SecretDates(created, expires));
@@ -520,7 +527,12 @@ public final class ProvisioningFile {
       return null;
     }
     try {
-      return Instant.parse(value.asText());
+      Instant at = Instant.parse(value.asText());
+      if (at.isBefore(Instant.EPOCH) || at.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+        problems.add(item.path + "." + field + ": '" + value.asText() + "' is outside 1970..9999");
+        return null;
+      }
+      return at;
     } catch (DateTimeParseException e) {
       problems.add(
           item.path
