@@ -4,12 +4,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.idxauth.core.AccountDirectory;
 import io.idxauth.core.AccountRecord;
 import io.idxauth.core.Administrator;
-import io.idxauth.core.KeyRing;
 import io.idxauth.core.Role;
 import io.idxauth.core.ServiceAccount;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Who is calling the admin API: a bearer token (RFC 6750 §2.1) that this service issued, scoped to
@@ -20,10 +19,13 @@ import java.util.Optional;
 final class AdminAuthenticator {
 
   private final OwnTokenVerifier tokens;
+  private final Predicate<String> revoked;
   private final AccountDirectory directory;
 
-  AdminAuthenticator(KeyRing keys, AccountDirectory directory, String issuer, String audience) {
-    this.tokens = new OwnTokenVerifier(keys, issuer, audience);
+  AdminAuthenticator(
+      OwnTokenVerifier tokens, Predicate<String> revoked, AccountDirectory directory) {
+    this.tokens = tokens;
+    this.revoked = revoked;
     this.directory = directory;
   }
 
@@ -45,6 +47,10 @@ final class AdminAuthenticator {
       claims = tokens.verify(token);
     } catch (OwnTokenVerifier.Invalid e) {
       throw AdminProblem.invalidToken(e.reason());
+    }
+    // RFC 7009: a revoked token is refused from then on.
+    if (revoked.test(claims.getJWTID())) {
+      throw AdminProblem.invalidToken("the token has been revoked");
     }
     Object scope = claims.getClaim("scope");
     if (!(scope instanceof String s) || !Arrays.asList(s.split(" ")).contains(Role.ADMIN_ENTITY)) {

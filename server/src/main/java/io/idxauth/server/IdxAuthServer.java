@@ -154,15 +154,15 @@ public final class IdxAuthServer implements AutoCloseable {
               metrics,
               auditLog,
               config.maxRequestBytes());
+      OwnTokenVerifier ownTokens =
+          new OwnTokenVerifier(keys, config.issuerUrl(), config.audience());
       AdminApi admin =
           new AdminApi(
-              new AdminAuthenticator(keys, directory, config.issuerUrl(), config.audience()),
+              new AdminAuthenticator(ownTokens, revocations::isRevoked, directory),
               json,
               adminStore,
               store,
               directory);
-      OwnTokenVerifier ownTokens =
-          new OwnTokenVerifier(keys, config.issuerUrl(), config.audience());
       ClientAuthentication clients =
           new ClientAuthentication(
               new ClientAuthenticator(directory, verifier, accountPolicy, lockouts, clock),

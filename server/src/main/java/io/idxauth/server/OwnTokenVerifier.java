@@ -21,8 +21,8 @@ import java.util.Set;
  * Checks that a compact JWT is an access token this service issued and that it is in force now:
  * RS256 only, a {@code kid} published in the key ring's JWKS, {@code typ} JWT or at+jwt, {@code
  * iss} this issuer, {@code aud} containing this audience, {@code exp}/{@code nbf} (one second of
- * skew: the issuer is this process) and the RFC 9068 §2.2 claims sub, client_id, iat and jti present. Says nothing
- * about scope, revocation or the account: callers decide those.
+ * skew: the issuer is this process) and the RFC 9068 §2.2 claims sub, client_id, iat and jti
+ * present. Says nothing about scope, revocation or the account: callers decide those.
  */
 final class OwnTokenVerifier {
 
