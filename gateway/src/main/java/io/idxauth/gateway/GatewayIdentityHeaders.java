@@ -1,6 +1,5 @@
 package io.idxauth.gateway;
 
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.http.HttpFields;
@@ -32,10 +31,6 @@ final class GatewayIdentityHeaders {
   /** Whether a header of this (lower-case) name is the gateway's to set. */
   static boolean isReserved(String lowerCaseName) {
     return lowerCaseName.startsWith(PREFIX);
-  }
-
-  static boolean isReservedName(String name) {
-    return isReserved(name.toLowerCase(Locale.ROOT));
   }
 
   /** Sets the caller's identity; {@code TRACEABILITY_ID} is set by whoever wrote the call's id. */

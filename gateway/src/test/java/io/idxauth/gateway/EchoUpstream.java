@@ -105,6 +105,8 @@ final class EchoUpstream implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+    // An upstream's own id, which the gateway must not pass on beside the call's.
+    exchange.getResponseHeaders().set("x-idx-traceability-id", "from-the-upstream");
     exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       exchange.getResponseBody().write(body);

@@ -137,7 +137,9 @@ class GatewayEndToEndTest {
                 .header("Accept", "application/json"));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    String trace = response.headers().firstValue("x-idx-traceability-id").orElseThrow();
+    List<String> traces = response.headers().allValues("x-idx-traceability-id");
+    assertThat(traces).hasSize(1).doesNotContain("from-the-upstream");
+    String trace = traces.get(0);
     EchoUpstream.Seen seen = upstream.last();
     assertThat(seen.method()).isEqualTo("GET");
     assertThat(seen.uri()).isEqualTo("/pqd/v1/readings/42?from=2026-01-01&to=2026-01-02");
@@ -209,6 +211,9 @@ class GatewayEndToEndTest {
       socket.setSoTimeout(10_000);
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(answer).startsWith("HTTP/1.1 200").endsWith("first part;second part");
+      // Nothing added that the caller did not send.
+      assertThat(upstream.last().header("Content-Type")).isEmpty();
+      assertThat(upstream.last().header("User-Agent")).isEmpty();
     }
 
     // Response: the caller must read the first part before the upstream has written the rest.
