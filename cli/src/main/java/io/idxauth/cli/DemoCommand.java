@@ -2,6 +2,9 @@ package io.idxauth.cli;
 
 import io.idxauth.core.KeyEncryptionKey;
 import io.idxauth.core.SecretHashes;
+import io.idxauth.gateway.Gateway;
+import io.idxauth.gateway.GatewayConfig;
+import io.idxauth.gateway.RouteTable;
 import io.idxauth.server.IdxAuthServer;
 import io.idxauth.server.ServerConfig;
 import io.idxauth.store.Database;
@@ -26,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +65,38 @@ final class DemoCommand implements Callable<Integer> {
       description = "Stop after the self-check instead of serving (for scripts).")
   boolean checkOnly;
 
+  @Option(
+      names = "--gateway-port",
+      description = "Port of the demo's gateway in front of the BFI API (default: any free port).")
+  int gatewayPort;
+
   @Spec CommandSpec spec;
+
+  /**
+   * The demo's gateway: the Business Function Information API behind it, open to any valid token,
+   * 1440 calls a day per participant (the issue's example).
+   */
+  private static Gateway startGateway(IdxAuthServer server, ServerConfig config, int port)
+      throws RouteTable.Invalid {
+    String upstream = "http://127.0.0.1:" + server.port();
+    RouteTable routes =
+        RouteTable.parse(
+            ("routes:\n  - {path: /bfi/v1/**, upstream: '"
+                    + upstream
+                    + "', entity: null, operations: {GET: read, HEAD: read},"
+                    + " rateLimits: [1440/day]}\n")
+                .getBytes(StandardCharsets.UTF_8));
+    return Gateway.start(
+        new GatewayConfig(
+            routes,
+            "127.0.0.1",
+            port,
+            URI.create(config.issuerUrl()),
+            URI.create(upstream + "/oauth2/jwks"),
+            config.audience(),
+            Duration.ofSeconds(2),
+            null));
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -84,7 +119,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     Map<String, String> secrets = loadDemo(config.dataDir(), out);
-    try (IdxAuthServer server = IdxAuthServer.start(config)) {
+    try (IdxAuthServer server = IdxAuthServer.start(config);
+        Gateway gateway = startGateway(server, config, gatewayPort)) {
       String base = "http://localhost:" + server.port();
       String secret = secrets.get(DEMO_CLIENT);
       String check = selfCheck(base, secret);
@@ -119,6 +155,22 @@ final class DemoCommand implements Callable<Integer> {
               + secretsFile(config.dataDir())
               + ")");
       out.println("  bin/idx-auth admin accounts list");
+      out.println();
+      out.println(
+          "The Business Function Information API behind the gateway (any token; 1440 calls a day"
+              + " per participant):");
+      out.println();
+      out.println(
+          "  curl -s http://localhost:"
+              + gateway.port()
+              + "/bfi/v1/business-functions -H \"Authorization: Bearer $(curl -s "
+              + base
+              + "/oauth2/token -d grant_type=client_credentials -d client_id="
+              + DEMO_CLIENT
+              + " -d client_secret="
+              + secret
+              + " | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\""
+              + " -H 'x-initiatingParticipantId: RETAILER01' -H 'x-market: NEM'");
       out.println();
       out.flush();
       if (!check.startsWith("ok")) {

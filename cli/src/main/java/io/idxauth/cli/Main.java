@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "OAuth 2.0 client-credentials token service of the Industry Data Exchange.",
     subcommands = {
       ServeCommand.class,
+      GatewayCommand.class,
       ImportCommand.class,
       ExportCommand.class,
       DemoCommand.class,

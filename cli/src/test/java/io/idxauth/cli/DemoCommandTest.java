@@ -74,6 +74,20 @@ class DemoCommandTest {
       String accounts = new String(listing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(listing.waitFor()).as(admin + accounts).isZero();
       assertThat(accounts).contains("idx-operator").contains("retailer01-app");
+
+      // The printed BFI line, run as printed, goes through the demo's gateway.
+      String bfi = null;
+      for (String line : out.toString().split("\n")) {
+        if (line.trim().startsWith("curl ") && line.contains("/bfi/v1/business-functions")) {
+          bfi = line.trim();
+        }
+      }
+      assertThat(bfi).as(out.toString()).isNotNull();
+      Process catalogue = new ProcessBuilder("bash", "-c", bfi).redirectErrorStream(true).start();
+      String functions =
+          new String(catalogue.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(catalogue.waitFor()).isZero();
+      assertThat(functions).contains("\"businessFunctions\"").contains("\"pqd\"");
     } finally {
       demo.interrupt();
       demo.join(10_000);

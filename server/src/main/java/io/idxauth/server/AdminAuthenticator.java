@@ -1,27 +1,14 @@
 package io.idxauth.server;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.idxauth.core.AccountDirectory;
 import io.idxauth.core.AccountRecord;
 import io.idxauth.core.Administrator;
-import io.idxauth.core.KeyRing;
 import io.idxauth.core.Role;
 import io.idxauth.core.ServiceAccount;
-import java.text.ParseException;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Who is calling the admin API: a bearer token (RFC 6750 §2.1) that this service issued, scoped to
@@ -31,19 +18,15 @@ import java.util.Set;
  */
 final class AdminAuthenticator {
 
-  private record Verifier(String jwks, DefaultJWTProcessor<SecurityContext> processor) {}
-
-  private final KeyRing keys;
+  private final OwnTokenVerifier tokens;
+  private final Predicate<String> revoked;
   private final AccountDirectory directory;
-  private final String issuer;
-  private final String audience;
-  private volatile Verifier verifier;
 
-  AdminAuthenticator(KeyRing keys, AccountDirectory directory, String issuer, String audience) {
-    this.keys = keys;
+  AdminAuthenticator(
+      OwnTokenVerifier tokens, Predicate<String> revoked, AccountDirectory directory) {
+    this.tokens = tokens;
+    this.revoked = revoked;
     this.directory = directory;
-    this.issuer = issuer;
-    this.audience = audience;
   }
 
   Administrator authenticate(String authorization) {
@@ -61,13 +44,13 @@ final class AdminAuthenticator {
     }
     JWTClaimsSet claims;
     try {
-      claims = verifier().processor().process(token, null);
-    } catch (ParseException e) {
-      throw AdminProblem.invalidToken("not a JWT");
-    } catch (BadJOSEException e) {
-      throw AdminProblem.invalidToken(reason(e));
-    } catch (com.nimbusds.jose.JOSEException e) {
-      throw AdminProblem.invalidToken("the signature cannot be checked");
+      claims = tokens.verify(token);
+    } catch (OwnTokenVerifier.Invalid e) {
+      throw AdminProblem.invalidToken(e.reason());
+    }
+    // RFC 7009: a revoked token is refused from then on.
+    if (revoked.test(claims.getJWTID())) {
+      throw AdminProblem.invalidToken("the token has been revoked");
     }
     Object scope = claims.getClaim("scope");
     if (!(scope instanceof String s) || !Arrays.asList(s.split(" ")).contains(Role.ADMIN_ENTITY)) {
@@ -98,49 +81,5 @@ final class AdminAuthenticator {
           "account " + clientId + " holds no admin role (operator-admin or participant-admin)");
     }
     return Administrator.of(a);
-  }
-
-  /** A processor over the JWKS as published now, rebuilt when the key ring changes. */
-  private Verifier verifier() {
-    String jwks = keys.jwksJson();
-    Verifier current = verifier;
-    if (current != null && current.jwks().equals(jwks)) {
-      return current;
-    }
-    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(
-        new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt")));
-    try {
-      processor.setJWSKeySelector(
-          new JWSVerificationKeySelector<>(
-              JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(jwks))));
-    } catch (ParseException e) {
-      throw new IllegalStateException("the service's own JWKS does not parse", e);
-    }
-    DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier =
-        new DefaultJWTClaimsVerifier<>(
-            audience,
-            new JWTClaimsSet.Builder().issuer(issuer).build(),
-            Set.of("sub", "exp", "iat", "scope", "participant_id"));
-    // One service issues and checks these tokens: there is no clock skew to allow for.
-    claimsVerifier.setMaxClockSkew(1);
-    processor.setJWTClaimsSetVerifier(claimsVerifier);
-    Verifier fresh = new Verifier(jwks, processor);
-    verifier = fresh;
-    return fresh;
-  }
-
-  private static String reason(BadJOSEException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-    if (message.contains("expired")) {
-      return "the token has expired";
-    }
-    if (message.contains("signed jwt rejected") || message.contains("signature")) {
-      return "the signature does not verify with this service's keys";
-    }
-    if (message.contains("type")) {
-      return "the token type is not JWT or at+jwt";
-    }
-    return "the token was not issued by this service for this audience";
   }
 }

@@ -17,10 +17,12 @@ import io.idxauth.core.TokenMinter;
 import io.idxauth.core.TokenPolicy;
 import io.idxauth.store.AdminStore;
 import io.idxauth.store.AuditLog;
+import io.idxauth.store.BusinessFunctions;
 import io.idxauth.store.CachedDirectory;
 import io.idxauth.store.Database;
 import io.idxauth.store.JdbcSigningKeys;
 import io.idxauth.store.JdbcStore;
+import io.idxauth.store.Revocations;
 import io.idxauth.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -120,8 +122,10 @@ public final class IdxAuthServer implements AutoCloseable {
       Lockouts lockouts = new Lockouts(accountPolicy, 100_000);
       AuditLog auditLog = new AuditLog(store);
       AdminStore adminStore = new AdminStore(store, accountPolicy);
+      Revocations revocations = new Revocations(store);
       Maintenance maintenance =
-          new Maintenance(keys, directory, adminStore, auditLog, config.auditRetention(), clock);
+          new Maintenance(
+              keys, directory, adminStore, auditLog, revocations, config.auditRetention(), clock);
       ObjectMapper json = new ObjectMapper();
       TokenPolicy policy =
           new TokenPolicy(
@@ -150,15 +154,32 @@ public final class IdxAuthServer implements AutoCloseable {
               metrics,
               auditLog,
               config.maxRequestBytes());
+      OwnTokenVerifier ownTokens =
+          new OwnTokenVerifier(keys, config.issuerUrl(), config.audience());
       AdminApi admin =
           new AdminApi(
-              new AdminAuthenticator(keys, directory, config.issuerUrl(), config.audience()),
+              new AdminAuthenticator(ownTokens, revocations::isRevoked, directory),
               json,
               adminStore,
               store,
               directory);
+      ClientAuthentication clients =
+          new ClientAuthentication(
+              new ClientAuthenticator(directory, verifier, accountPolicy, lockouts, clock),
+              metrics,
+              auditLog);
       byte[] adminOpenApi = resource("/admin-openapi.yaml");
       ErrorRenderer errors = new ErrorRenderer(json, metrics);
+      BusinessFunctions businessFunctions = new BusinessFunctions(store);
+      directory.onChange(businessFunctions::invalidate);
+      BusinessFunctionEndpoint businessFunctionApi =
+          new BusinessFunctionEndpoint(
+              ownTokens,
+              revocations::isRevoked,
+              businessFunctions,
+              json,
+              errors,
+              resource("/bfi-openapi.yaml"));
       HealthEndpoint health =
           new HealthEndpoint(() -> directory.storeReachable() && keys.active() != null);
       byte[] openApi = resource("/openapi.yaml");
@@ -175,6 +196,18 @@ public final class IdxAuthServer implements AutoCloseable {
                 c.routes.after(ctx -> MDC.remove("request_id"));
                 c.routes.post("/oauth2/token", token);
                 onlyMethod(c.routes, "/oauth2/token", "POST", errors);
+                c.routes.post(
+                    RevocationEndpoint.PATH,
+                    new RevocationEndpoint(clients, ownTokens, revocations, clock));
+                onlyMethod(c.routes, RevocationEndpoint.PATH, "POST", errors);
+                c.routes.post(
+                    IntrospectionEndpoint.PATH,
+                    new IntrospectionEndpoint(clients, ownTokens, revocations, json, clock));
+                onlyMethod(c.routes, IntrospectionEndpoint.PATH, "POST", errors);
+                c.routes.get(
+                    RevocationFeedEndpoint.PATH,
+                    new RevocationFeedEndpoint(revocations, json, clock));
+                onlyMethod(c.routes, RevocationFeedEndpoint.PATH, "GET", errors);
                 c.routes.get(
                     MetadataEndpoint.PATH,
                     new MetadataEndpoint(config.issuerUrl(), directory::entityNames, json));
@@ -206,6 +239,7 @@ public final class IdxAuthServer implements AutoCloseable {
                     new AdminAudit(admin, auditLog));
                 c.routes.get("/health/live", health::live);
                 c.routes.get("/health/ready", health::ready);
+                businessFunctionApi.register(c.routes);
                 c.routes.exception(OAuthError.class, errors::oauth);
                 c.routes.exception(AdminProblem.class, errors::admin);
                 c.routes.exception(Forbidden.class, errors::forbidden);

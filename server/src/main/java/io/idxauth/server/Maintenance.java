@@ -5,6 +5,7 @@ import io.idxauth.core.KeyRing;
 import io.idxauth.store.AdminStore;
 import io.idxauth.store.AuditLog;
 import io.idxauth.store.CachedDirectory;
+import io.idxauth.store.Revocations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the service does on its own, on one background thread: reloads the keys when the store
  * changes, starts a new key signing on time, rotates keys on schedule, drops keys whose tokens have
- * all expired, and purges audit events past their retention.
+ * all expired, purges audit events past their retention and revocations of expired tokens.
  */
 final class Maintenance implements AutoCloseable {
 
@@ -26,6 +27,7 @@ final class Maintenance implements AutoCloseable {
   private final CachedDirectory directory;
   private final AdminStore admin;
   private final AuditLog audit;
+  private final Revocations revocations;
   private final Duration auditRetention;
   private final Clock clock;
   private final ScheduledExecutorService scheduler =
@@ -41,12 +43,14 @@ final class Maintenance implements AutoCloseable {
       CachedDirectory directory,
       AdminStore admin,
       AuditLog audit,
+      Revocations revocations,
       Duration auditRetention,
       Clock clock) {
     this.keys = keys;
     this.directory = directory;
     this.admin = admin;
     this.audit = audit;
+    this.revocations = revocations;
     this.auditRetention = auditRetention;
     this.clock = clock;
   }
@@ -55,6 +59,7 @@ final class Maintenance implements AutoCloseable {
     // Another process (an instance, an import) may have rotated or added keys.
     directory.onChange(this::reloadKeys);
     scheduler.scheduleWithFixedDelay(this::keys, 1, 1, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(this::purgeRevocations, 1, 10, TimeUnit.MINUTES);
     if (!auditRetention.isZero()) {
       scheduler.scheduleWithFixedDelay(this::purgeAudit, 1, 60, TimeUnit.MINUTES);
     }
@@ -81,6 +86,17 @@ final class Maintenance implements AutoCloseable {
               });
     } catch (KeyEncryptionKey.KeyUnsealException | RuntimeException e) {
       LOG.warn("key maintenance failed, will retry: {}", e.getMessage());
+    }
+  }
+
+  private void purgeRevocations() {
+    try {
+      int purged = revocations.purgeExpired(clock.instant());
+      if (purged > 0) {
+        LOG.info("purged {} revocations of expired tokens", purged);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("revocation purge failed, will retry: {}", e.getMessage());
     }
   }
 

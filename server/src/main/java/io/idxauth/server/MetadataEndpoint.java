@@ -36,6 +36,14 @@ final class MetadataEndpoint implements Handler {
     metadata.put(
         "token_endpoint_auth_methods_supported",
         List.of("client_secret_basic", "client_secret_post"));
+    metadata.put("revocation_endpoint", issuer + RevocationEndpoint.PATH);
+    metadata.put(
+        "revocation_endpoint_auth_methods_supported",
+        List.of("client_secret_basic", "client_secret_post"));
+    metadata.put("introspection_endpoint", issuer + IntrospectionEndpoint.PATH);
+    metadata.put(
+        "introspection_endpoint_auth_methods_supported",
+        List.of("client_secret_basic", "client_secret_post"));
     metadata.put("service_documentation", issuer + "/openapi.yaml");
     ctx.header("Cache-Control", "public, max-age=300");
     ctx.contentType("application/json").result(json.writeValueAsBytes(metadata));

@@ -27,6 +27,11 @@ public final class OAuthError extends RuntimeException {
     return new OAuthError("invalid_client", 401, description);
   }
 
+  /** The authenticated client may not do this (RFC 6749 §5.2), e.g. revoke another's token. */
+  public static OAuthError unauthorizedClient(String description) {
+    return new OAuthError("unauthorized_client", 400, description);
+  }
+
   public static OAuthError unsupportedGrantType(String description) {
     return new OAuthError("unsupported_grant_type", 400, description);
   }

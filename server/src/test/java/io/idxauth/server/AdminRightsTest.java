@@ -162,6 +162,20 @@ class AdminRightsTest {
   }
 
   @Test
+  void a_revoked_admin_token_is_refused() {
+    String token = service.operatorToken();
+    assertThat(service.admin("GET", "/keys", token, null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> revoked =
+        new TokenCalls(service).revoke(TestService.OPERATOR, TestService.OPERATOR_SECRET, token);
+    assertThat(revoked.statusCode()).isEqualTo(200);
+
+    HttpResponse<String> refused = service.admin("GET", "/keys", token, null);
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(json(refused).path("detail").asText()).contains("revoked");
+  }
+
+  @Test
   void other_authorization_schemes_get_the_challenge_without_an_error_code() {
     HttpResponse<String> basic =
         service.send(

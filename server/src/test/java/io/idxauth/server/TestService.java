@@ -42,7 +42,13 @@ public final class TestService implements AutoCloseable {
         - {id: RETAILER02, name: Retailer Two}
         - {id: DNSP01, name: Network One}
       entities:
-        - {name: pqd, kind: business-function, description: Power quality data, operations: [create, read]}
+        - name: pqd
+          kind: business-function
+          description: Power quality data
+          title: Power Quality Data
+          operations: [create, read]
+          resources:
+            - {resource: PowerQualityData, schemaVersions: ['1.0', '1.1'], payloadTypes: [application/json, text/csv], retention: P7Y}
         - {name: mtrd, kind: business-function, description: Meter data, operations: [create, read, update]}
         - {name: sord, kind: business-function, description: Service orders, operations: [create, read, update, delete]}
         - {name: flowctl, kind: idx-service, description: Flow control, operations: [read, execute]}

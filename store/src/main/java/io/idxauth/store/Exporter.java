@@ -74,7 +74,9 @@ public final class Exporter {
           for (String clientId : clientIds(c)) {
             JdbcStore.account(c, clientId).map(Exporter::accountSpec).ifPresent(accounts::add);
           }
-          return new Provisioning(participants, holdings, entities(c), accounts);
+          List<Entity> entities = entities(c);
+          return new Provisioning(
+              participants, holdings, entities, accounts, catalogue(c, entities));
         });
   }
 
@@ -108,6 +110,23 @@ public final class Exporter {
       }
     }
     out.sort(Comparator.comparing(Entity::name));
+    return out;
+  }
+
+  /**
+   * The title and resources of the business functions among {@code entities}: an entity that was
+   * one and is now an idx-service (changed through the admin API) may still hold rows, which an
+   * import of the export would refuse.
+   */
+  private static Map<String, Provisioning.Catalogue> catalogue(Connection c, List<Entity> entities)
+      throws SQLException {
+    Map<String, Provisioning.Catalogue> all = BusinessFunctions.catalogues(c);
+    Map<String, Provisioning.Catalogue> out = new LinkedHashMap<>();
+    for (Entity e : entities) {
+      if (e.kind() == EntityKind.BUSINESS_FUNCTION && all.containsKey(e.name())) {
+        out.put(e.name(), all.get(e.name()));
+      }
+    }
     return out;
   }
 
@@ -170,7 +189,12 @@ public final class Exporter {
             provisioning.participants().stream()
                 .<Node>map(p -> participant(p, provisioning.holdings().get(p.id())))
                 .toList()));
-    root.put("entities", block(provisioning.entities().stream().map(Exporter::entity).toList()));
+    root.put(
+        "entities",
+        block(
+            provisioning.entities().stream()
+                .<Node>map(e -> entity(e, provisioning.catalogue(e.name())))
+                .toList()));
     root.put("accounts", block(provisioning.accounts().stream().map(Exporter::account).toList()));
     DumperOptions options = new DumperOptions();
     options.setIndent(2);
@@ -191,12 +215,31 @@ public final class Exporter {
     return fields.node();
   }
 
-  private static Node entity(Entity e) {
+  private static Node entity(Entity e, Provisioning.Catalogue catalogue) {
     Fields fields = new Fields().put("name", text(e.name())).put("kind", text(e.kind().wireName()));
     if (!e.description().isEmpty()) {
       fields.put("description", text(e.description()));
     }
-    return fields.put("operations", operations(e.operations())).node();
+    if (catalogue.title() != null) {
+      fields.put("title", text(catalogue.title()));
+    }
+    fields.put("operations", operations(e.operations()));
+    if (!catalogue.resources().isEmpty()) {
+      fields.put(
+          "resources",
+          block(
+              catalogue.resources().stream()
+                  .<Node>map(
+                      r ->
+                          new Fields()
+                              .put("resource", text(r.resource()))
+                              .put("schemaVersions", flow(r.schemaVersions()))
+                              .put("payloadTypes", flow(r.payloadTypes()))
+                              .put("retention", text(r.retention().toString()))
+                              .node())
+                  .toList()));
+    }
+    return fields.node();
   }
 
   private static Node account(Provisioning.AccountSpec a) {

@@ -96,7 +96,7 @@ public final class Importer {
           // Entities first: what participants hold and accounts are entitled to refers to them.
           Counts entities = new Counts(0, 0, 0);
           for (Entity e : provisioning.entities()) {
-            entities = entities.plus(upsert(c, e));
+            entities = entities.plus(upsert(c, e, provisioning.catalogue(e.name())));
           }
           Counts participants = new Counts(0, 0, 0);
           for (Participant p : provisioning.participants()) {
@@ -189,23 +189,30 @@ public final class Importer {
     return held.isPresent() ? Change.UPDATED : Change.CREATED;
   }
 
-  private static Change upsert(Connection c, Entity e) throws SQLException {
+  /** The entity, with exactly the title and resources of {@code catalogue}. */
+  private static Change upsert(Connection c, Entity e, Provisioning.Catalogue catalogue)
+      throws SQLException {
     Optional<Entity> held = JdbcStore.entity(c, e.name());
-    if (held.isPresent() && held.get().equals(e)) {
-      return Change.UNCHANGED;
+    boolean changed = false;
+    if (held.isEmpty() || !held.get().equals(e)) {
+      String sql =
+          held.isPresent()
+              ? "UPDATE entity SET kind = ?, description = ?, operations = ? WHERE name = ?"
+              : "INSERT INTO entity (kind, description, operations, name) VALUES (?, ?, ?, ?)";
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        s.setString(1, e.kind().wireName());
+        s.setString(2, e.description());
+        s.setString(3, JdbcStore.joinOperations(e.operations()));
+        s.setString(4, e.name());
+        s.executeUpdate();
+      }
+      changed = true;
     }
-    String sql =
-        held.isPresent()
-            ? "UPDATE entity SET kind = ?, description = ?, operations = ? WHERE name = ?"
-            : "INSERT INTO entity (kind, description, operations, name) VALUES (?, ?, ?, ?)";
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, e.kind().wireName());
-      s.setString(2, e.description());
-      s.setString(3, JdbcStore.joinOperations(e.operations()));
-      s.setString(4, e.name());
-      s.executeUpdate();
+    changed |= BusinessFunctions.replace(c, e.name(), catalogue);
+    if (held.isEmpty()) {
+      return Change.CREATED;
     }
-    return held.isPresent() ? Change.UPDATED : Change.CREATED;
+    return changed ? Change.UPDATED : Change.UNCHANGED;
   }
 
   private static Change upsert(

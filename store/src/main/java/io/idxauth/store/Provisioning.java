@@ -1,5 +1,6 @@
 package io.idxauth.store;
 
+import io.idxauth.core.BusinessFunction;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.Participant;
@@ -18,12 +19,15 @@ import java.util.Set;
  * @param holdings what each participant holds (the ceiling of what its participant admins may
  *     grant), for the participants whose entry gives {@code entitlements}; the others keep theirs
  * @param accounts the accounts; each one's entitlements replace those it held
+ * @param catalogue the title and resources of entities, by entity name; an entity of the file
+ *     without an entry has none after the import ({@link Catalogue#NONE})
  */
 public record Provisioning(
     List<Participant> participants,
     Map<String, List<Entitlement>> holdings,
     List<Entity> entities,
-    List<AccountSpec> accounts) {
+    List<AccountSpec> accounts,
+    Map<String, Catalogue> catalogue) {
 
   public Provisioning {
     participants = List.copyOf(participants);
@@ -32,11 +36,43 @@ public record Provisioning(
     holdings = Collections.unmodifiableMap(copy);
     entities = List.copyOf(entities);
     accounts = List.copyOf(accounts);
+    catalogue = Map.copyOf(catalogue);
+  }
+
+  /** A provisioning whose entities have no title and no resources. */
+  public Provisioning(
+      List<Participant> participants,
+      Map<String, List<Entitlement>> holdings,
+      List<Entity> entities,
+      List<AccountSpec> accounts) {
+    this(participants, holdings, entities, accounts, Map.of());
   }
 
   /** This provisioning with other accounts. */
   public Provisioning withAccounts(List<AccountSpec> accounts) {
-    return new Provisioning(participants, holdings, entities, accounts);
+    return new Provisioning(participants, holdings, entities, accounts, catalogue);
+  }
+
+  /** The title and resources {@code entity} has after the import. */
+  public Catalogue catalogue(String entity) {
+    return catalogue.getOrDefault(entity, Catalogue.NONE);
+  }
+
+  /**
+   * What the Business Function Information API shows of a business-function entity beyond the
+   * entity itself.
+   *
+   * @param title the name it goes by, or {@code null} for its description
+   * @param resources what it exchanges, by resource name
+   */
+  public record Catalogue(String title, List<BusinessFunction.Resource> resources) {
+
+    /** No title, no resources: what every idx-service entity has. */
+    public static final Catalogue NONE = new Catalogue(null, List.of());
+
+    public Catalogue {
+      resources = BusinessFunction.sorted(resources);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.idxauth.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.idxauth.core.AccountPolicy;
+import io.idxauth.core.BusinessFunction;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Period;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +55,7 @@ public final class ProvisioningFile {
 
   private final List<String> problems = new ArrayList<>();
   private final Map<String, Entity> entitiesInFile = new HashMap<>();
+  private final Map<String, Provisioning.Catalogue> catalogue = new HashMap<>();
   private final Set<String> participantsInFile = new HashSet<>();
   private final Predicate<String> participantExists;
   private final Function<String, Optional<Entity>> existingEntity;
@@ -115,7 +119,7 @@ public final class ProvisioningFile {
     if (!problems.isEmpty()) {
       throw new InvalidProvisioningException(problems);
     }
-    return new Provisioning(participants, holdings, entities, accounts);
+    return new Provisioning(participants, holdings, entities, accounts, catalogue);
   }
 
   private record Item(String path, JsonNode node) {}
@@ -183,12 +187,134 @@ public final class ProvisioningFile {
       problems.add(item.path + ".kind: '" + kindName + "' is not business-function or idx-service");
       ok = false;
     }
+    Provisioning.Catalogue described = catalogue(item, kind);
     if (!ok) {
       return Optional.empty();
     }
     Entity entity = new Entity(name, kind, description, operations);
+    // Known even when its title or resources have a problem, so that entitlements to it check.
     entitiesInFile.put(name, entity);
+    if (described == null) {
+      return Optional.empty();
+    }
+    if (!described.equals(Provisioning.Catalogue.NONE)) {
+      catalogue.put(name, described);
+    }
     return Optional.of(entity);
+  }
+
+  /**
+   * The {@code title} and {@code resources} of an entity, which only a business function has;
+   * {@code null} when either has a problem.
+   */
+  private Provisioning.Catalogue catalogue(Item item, EntityKind kind) {
+    int before = problems.size();
+    String title = optionalString(item, "title");
+    if (title != null && title.isBlank()) {
+      problems.add(item.path + ".title: expected a non-empty string");
+    }
+    if (kind == EntityKind.IDX_SERVICE) {
+      for (String field : List.of("title", "resources")) {
+        if (isPresent(item.node.get(field))) {
+          problems.add(item.path + "." + field + ": only a business-function has " + field);
+        }
+      }
+    }
+    List<BusinessFunction.Resource> resources = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Item r : items(item.node, "resources", item.path + ".resources")) {
+      String name = requiredString(r, "resource");
+      if (name != null && !BusinessFunction.Resource.isValidName(name)) {
+        problems.add(
+            r.path
+                + ".resource: '"
+                + name
+                + "' must match "
+                + BusinessFunction.Resource.namePattern());
+        name = null;
+      } else if (name != null && !names.add(name)) {
+        problems.add(r.path + ".resource: '" + name + "' is listed twice");
+        name = null;
+      }
+      List<String> versions =
+          strings(
+              r,
+              "schemaVersions",
+              BusinessFunction.Resource::isValidSchemaVersion,
+              "is not a schema version (" + BusinessFunction.Resource.schemaVersionPattern() + ")");
+      List<String> types =
+          strings(
+              r,
+              "payloadTypes",
+              BusinessFunction.Resource::isValidPayloadType,
+              "is not a media type like application/json (type/subtype, no parameters)");
+      Period retention = retention(r);
+      if (name != null && versions != null && types != null && retention != null) {
+        resources.add(new BusinessFunction.Resource(name, versions, types, retention));
+      }
+    }
+    return problems.size() == before ? new Provisioning.Catalogue(title, resources) : null;
+  }
+
+  /** A required non-empty list of distinct strings that each pass {@code valid}. */
+  private List<String> strings(Item item, String field, Predicate<String> valid, String invalid) {
+    JsonNode list = item.node.get(field);
+    String path = item.path + "." + field;
+    if (!isPresent(list)) {
+      problems.add(path + ": required");
+      return null;
+    }
+    if (!list.isArray() || list.isEmpty()) {
+      problems.add(path + ": expected a non-empty list");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    boolean ok = true;
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode value = list.get(i);
+      String at = path + "[" + i + "]";
+      if (value.isNumber()) {
+        // YAML reads 1.10 as the number 1.1: the text the author meant is gone, so ask for quotes.
+        problems.add(at + ": expected a string; quote it, e.g. '" + value.asText() + "'");
+        ok = false;
+      } else if (!value.isTextual()) {
+        problems.add(at + ": expected a string");
+        ok = false;
+      } else if (!valid.test(value.textValue())) {
+        problems.add(at + ": '" + value.textValue() + "' " + invalid);
+        ok = false;
+      } else if (!seen.add(value.textValue().toLowerCase(Locale.ROOT))) {
+        problems.add(at + ": '" + value.textValue() + "' is listed twice");
+        ok = false;
+      } else {
+        out.add(value.textValue());
+      }
+    }
+    return ok ? out : null;
+  }
+
+  /** How long a resource's data is kept: a positive ISO-8601 period (years, months, days). */
+  private Period retention(Item item) {
+    String text = requiredString(item, "retention");
+    if (text == null) {
+      return null;
+    }
+    try {
+      Period retention = Period.parse(text);
+      if (BusinessFunction.Resource.isValidRetention(retention)) {
+        return retention;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    problems.add(
+        item.path
+            + ".retention: '"
+            + text
+            + "' is not a positive ISO-8601 period of years, months, weeks or days, like P7Y,"
+            + " P18M or P90D");
+    return null;
   }
 
   private Optional<Provisioning.AccountSpec> account(Item item, Set<String> clientIds) {

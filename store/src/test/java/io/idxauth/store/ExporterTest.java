@@ -61,7 +61,17 @@ class ExporterTest {
         - name: pqd
           kind: business-function
           description: Power quality data
+          title: Power Quality Data
           operations: [read, create]
+          resources:
+            - resource: PowerQualityData
+              schemaVersions: ['1.0', '1.1']
+              payloadTypes: [application/json, text/csv]
+              retention: P7Y
+            - resource: PowerQualityAlarm
+              schemaVersions: [1.0-beta]
+              payloadTypes: [application/json]
+              retention: P1Y6M
       accounts:
         - clientId: retailer01-app
           participant: RETAILER01
@@ -128,7 +138,17 @@ class ExporterTest {
               - name: pqd
                 kind: business-function
                 description: Power quality data
+                title: Power Quality Data
                 operations: [create, read]
+                resources:
+                  - resource: PowerQualityAlarm
+                    schemaVersions: [1.0-beta]
+                    payloadTypes: [application/json]
+                    retention: P1Y6M
+                  - resource: PowerQualityData
+                    schemaVersions: ['1.0', '1.1']
+                    payloadTypes: [application/json, text/csv]
+                    retention: P7Y
               - name: sord
                 kind: business-function
                 operations: [create, read, update]

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idxauth.core.AccountRecord;
+import io.idxauth.core.BusinessFunction;
 import io.idxauth.core.ClientSecret;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
@@ -467,6 +468,71 @@ class ImporterTest {
     assertThat(secrets).hasSize(1);
     assertThat(secrets.get(0).hash()).startsWith("$argon2id$");
     assertThat(HASHES.verify("imported-bcrypt-2b", secrets.get(0).hash())).isTrue();
+  }
+
+  // --- business functions: title and resources --------------------------------------------------
+
+  @Test
+  void title_and_resources_are_stored_and_the_same_file_again_changes_nothing() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_RESOURCES));
+    long revision = store.revision();
+
+    Importer.Report again = importer.apply(parse(ProvisioningFileTest.WITH_RESOURCES));
+
+    assertThat(again.changedAnything()).isFalse();
+    assertThat(store.revision()).isEqualTo(revision);
+    assertThat(catalogue("pqd"))
+        .isEqualTo(parse(ProvisioningFileTest.WITH_RESOURCES).catalogue("pqd"));
+    assertThat(new BusinessFunctions(store).get("pqd").orElseThrow())
+        .satisfies(
+            pqd -> {
+              assertThat(pqd.name()).isEqualTo("Power Quality Data");
+              assertThat(pqd.description()).isEqualTo("Power quality data");
+              assertThat(pqd.resources())
+                  .extracting(BusinessFunction.Resource::resource)
+                  .containsExactly("PowerQualityAlarm", "PowerQualityData");
+            });
+  }
+
+  @Test
+  void changed_resource_updates_the_entity_and_bumps_the_revision() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_RESOURCES));
+    long revision = store.revision();
+
+    Importer.Report report =
+        importer.apply(parse(ProvisioningFileTest.WITH_RESOURCES.replace("'1.1'", "'2.0'")));
+
+    assertThat(report.counts().get("entities")).isEqualTo(new Importer.Counts(0, 1, 0));
+    assertThat(store.revision()).isGreaterThan(revision);
+    assertThat(catalogue("pqd").resources().get(1).schemaVersions()).containsExactly("1.0", "2.0");
+  }
+
+  @Test
+  void entity_whose_file_entry_leaves_out_title_and_resources_loses_them() throws Exception {
+    importer.apply(parse(ProvisioningFileTest.WITH_RESOURCES));
+
+    Importer.Report report = importer.apply(parse(ProvisioningFileTest.EXAMPLE));
+
+    assertThat(report.counts().get("entities")).isEqualTo(new Importer.Counts(0, 1, 0));
+    assertThat(catalogue("pqd")).isEqualTo(Provisioning.Catalogue.NONE);
+    assertThat(new BusinessFunctions(store).get("pqd").orElseThrow().name())
+        .isEqualTo("Power quality data");
+  }
+
+  @Test
+  void business_functions_are_read_again_after_invalidation_only() throws Exception {
+    BusinessFunctions catalogue = new BusinessFunctions(store);
+    assertThat(catalogue.all()).isEmpty();
+    importer.apply(parse(ProvisioningFileTest.WITH_RESOURCES));
+
+    assertThat(catalogue.all()).isEmpty();
+    catalogue.invalidate();
+
+    assertThat(catalogue.all()).extracting(BusinessFunction::id).containsExactly("pqd");
+  }
+
+  private Provisioning.Catalogue catalogue(String entity) {
+    return store.read(c -> BusinessFunctions.catalogue(c, entity));
   }
 
   private static String withSecretHashes(String... hashes) {

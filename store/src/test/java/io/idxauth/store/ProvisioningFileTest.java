@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import io.idxauth.core.BusinessFunction;
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.Entity;
 import io.idxauth.core.EntityKind;
@@ -16,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Period;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -613,6 +615,128 @@ class ProvisioningFileTest {
         .containsExactly(
             "entities[0].name: 'idx-admin' is reserved (the entity of the admin API)",
             "accounts[0].entitlements[0].entity: unknown entity 'pqd'");
+  }
+
+  // --- business functions: title and resources --------------------------------------------------
+
+  /** EXAMPLE's pqd with a title and two resources, the second listed first. */
+  static final String WITH_RESOURCES =
+      EXAMPLE.replace(
+          "    operations: [create, read]\naccounts:",
+          """
+              title: Power Quality Data
+              operations: [create, read]
+              resources:
+                - resource: PowerQualityData
+                  schemaVersions: ['1.0', '1.1']
+                  payloadTypes: [application/json, text/csv]
+                  retention: P7Y
+                - resource: PowerQualityAlarm
+                  schemaVersions: ['1.0']
+                  payloadTypes: [application/json]
+                  retention: P2Y6M
+          accounts:""");
+
+  @Test
+  void business_function_title_and_resources_are_read() throws Exception {
+    Provisioning provisioning = parse(WITH_RESOURCES);
+
+    assertThat(provisioning.catalogue("pqd"))
+        .isEqualTo(
+            new Provisioning.Catalogue(
+                "Power Quality Data",
+                List.of(
+                    new BusinessFunction.Resource(
+                        "PowerQualityAlarm",
+                        List.of("1.0"),
+                        List.of("application/json"),
+                        Period.of(2, 6, 0)),
+                    new BusinessFunction.Resource(
+                        "PowerQualityData",
+                        List.of("1.0", "1.1"),
+                        List.of("application/json", "text/csv"),
+                        Period.ofYears(7)))));
+  }
+
+  @Test
+  void entity_without_title_or_resources_has_neither() throws Exception {
+    assertThat(parse(EXAMPLE).catalogue("pqd")).isEqualTo(Provisioning.Catalogue.NONE);
+    assertThat(parse(EXAMPLE).catalogue()).isEmpty();
+  }
+
+  @Test
+  void idx_service_with_title_or_resources_is_refused() {
+    String file =
+        WITH_RESOURCES
+            .replace("kind: business-function", "kind: idx-service")
+            .replace("operations: [read, create]", "operations: [read]");
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "entities[0].title: only a business-function has title",
+            "entities[0].resources: only a business-function has resources");
+  }
+
+  @Test
+  void every_problem_of_a_resource_is_named_by_its_path() {
+    String file =
+        EXAMPLE.replace(
+            "    operations: [create, read]\naccounts:",
+            """
+                title: ""
+                operations: [create, read]
+                resources:
+                  - resource: Power Quality
+                    schemaVersions: [1.0, '1,1', '1.2', '1.2']
+                    payloadTypes: [json, 'application/json; charset=utf-8']
+                    retention: PT24H
+                  - resource: Data
+                    schemaVersions: []
+                    retention: -P1Y
+                  - resource: Data
+                    schemaVersions: ['1']
+                    payloadTypes: text/csv
+                    retention: P0D
+                  - schemaVersions: ['1']
+                    payloadTypes: [text/csv]
+                    retention: 7
+                  - just a name
+            accounts:""");
+
+    assertThat(problemsOf(file))
+        .containsExactly(
+            "entities[0].title: expected a non-empty string",
+            "entities[0].resources[4]: expected a mapping",
+            "entities[0].resources[0].resource: 'Power Quality' must match"
+                + " [A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+            "entities[0].resources[0].schemaVersions[0]: expected a string; quote it, e.g. '1.0'",
+            "entities[0].resources[0].schemaVersions[1]: '1,1' is not a schema version"
+                + " ([A-Za-z0-9][A-Za-z0-9._+-]{0,31})",
+            "entities[0].resources[0].schemaVersions[3]: '1.2' is listed twice",
+            "entities[0].resources[0].payloadTypes[0]: 'json' is not a media type like"
+                + " application/json (type/subtype, no parameters)",
+            "entities[0].resources[0].payloadTypes[1]: 'application/json; charset=utf-8' is not"
+                + " a media type like application/json (type/subtype, no parameters)",
+            "entities[0].resources[0].retention: 'PT24H' is not a positive ISO-8601 period of"
+                + " years, months, weeks or days, like P7Y, P18M or P90D",
+            "entities[0].resources[1].schemaVersions: expected a non-empty list",
+            "entities[0].resources[1].payloadTypes: required",
+            "entities[0].resources[1].retention: '-P1Y' is not a positive ISO-8601 period of"
+                + " years, months, weeks or days, like P7Y, P18M or P90D",
+            "entities[0].resources[2].resource: 'Data' is listed twice",
+            "entities[0].resources[2].payloadTypes: expected a non-empty list",
+            "entities[0].resources[2].retention: 'P0D' is not a positive ISO-8601 period of"
+                + " years, months, weeks or days, like P7Y, P18M or P90D",
+            "entities[0].resources[3].resource: required",
+            "entities[0].resources[3].retention: expected a non-empty string");
+  }
+
+  @Test
+  void retention_in_weeks_is_read_as_days() throws Exception {
+    Provisioning provisioning = parse(WITH_RESOURCES.replace("P2Y6M", "P2W"));
+
+    assertThat(provisioning.catalogue("pqd").resources().get(0).retention())
+        .isEqualTo(Period.ofDays(14));
   }
 
   private static ProvisioningFile.Existing storeWithAdminEntity() {
