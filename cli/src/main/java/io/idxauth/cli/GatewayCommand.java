@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -81,28 +80,8 @@ final class GatewayCommand implements Callable<Integer> {
         new GatewayConfig(
             table, host, port, issuer, jwks, audience, revocationsPoll, connectTimeout);
     Gateway gateway = Gateway.start(config);
-    awaitShutdown(gateway);
+    ServeCommand.awaitShutdown(gateway);
     return 0;
-  }
-
-  /** Runs until the process is told to stop, or the calling thread is interrupted. */
-  static void awaitShutdown(Gateway gateway) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              gateway.close();
-              stopped.countDown();
-            },
-            "shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      gateway.close();
-      throw e;
-    }
   }
 
   /** 500ms, 2s, 5m, 1h or 0. */

@@ -21,12 +21,12 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Serves until the process is told to stop, or the calling thread is interrupted. */
-  static void awaitShutdown(IdxAuthServer server) throws InterruptedException {
+  static void awaitShutdown(AutoCloseable server) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              server.close();
+              closeQuietly(server);
               stopped.countDown();
             },
             "shutdown");
@@ -35,8 +35,16 @@ final class ServeCommand implements Callable<Integer> {
       stopped.await();
     } catch (InterruptedException e) {
       Runtime.getRuntime().removeShutdownHook(hook);
-      server.close();
+      closeQuietly(server);
       throw e;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Stopping anyway.
     }
   }
 }

@@ -112,7 +112,8 @@ final class ClientAuthentication {
     return new Request(outcome.account().account(), form);
   }
 
-  private static boolean isForm(String contentType) {
+  /** True for form-urlencoded in UTF-8 (or US-ASCII), the only body RFC 6749 §3.2 allows. */
+  static boolean isForm(String contentType) {
     String[] parts = contentType.split(";", -1);
     if (!parts[0].trim().equalsIgnoreCase(FORM)) {
       return false;

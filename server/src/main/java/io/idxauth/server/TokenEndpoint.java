@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -182,7 +181,7 @@ final class TokenEndpoint implements Handler {
     // The raw header: asking the servlet layer for the content type makes it resolve the charset,
     // which throws on a bogus one.
     String contentType = ctx.header("Content-Type");
-    if (contentType == null || !isForm(contentType)) {
+    if (contentType == null || !ClientAuthentication.isForm(contentType)) {
       throw OAuthError.invalidRequest(
           "the request body must be " + FORM + " (Content-Type was " + contentType + ")");
     }
@@ -239,22 +238,5 @@ final class TokenEndpoint implements Handler {
     } catch (IOException e) {
       // The client went away; the refusal stands either way.
     }
-  }
-
-  private static boolean isForm(String contentType) {
-    String[] parts = contentType.split(";", -1);
-    if (!parts[0].trim().equalsIgnoreCase(FORM)) {
-      return false;
-    }
-    for (int i = 1; i < parts.length; i++) {
-      String param = parts[i].trim().toLowerCase(Locale.ROOT);
-      if (param.startsWith("charset=")) {
-        String charset = param.substring("charset=".length()).replace("\"", "");
-        if (!charset.equals("utf-8") && !charset.equals("us-ascii")) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 }
