@@ -1,13 +1,9 @@
 package io.idxauth.server;
 
-import io.idxauth.core.AuditEvent;
-import io.idxauth.core.AuditTrail;
 import io.idxauth.core.ClientAuthenticator;
 import io.idxauth.core.SecretVerifier;
 import io.idxauth.core.ServiceAccount;
 import io.javalin.http.Context;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,13 +37,11 @@ final class ClientAuthentication {
   private static final String FORM = "application/x-www-form-urlencoded";
 
   private final ClientAuthenticator authenticator;
-  private final TokenMetrics metrics;
-  private final AuditTrail audit;
+  private final ClientRefusals refusals;
 
-  ClientAuthentication(ClientAuthenticator authenticator, TokenMetrics metrics, AuditTrail audit) {
+  ClientAuthentication(ClientAuthenticator authenticator, ClientRefusals refusals) {
     this.authenticator = authenticator;
-    this.metrics = metrics;
-    this.audit = audit;
+    this.refusals = refusals;
   }
 
   /**
@@ -91,22 +85,7 @@ final class ClientAuthentication {
           "too many client authentications are in progress; retry in a second");
     }
     if (!outcome.authenticated()) {
-      metrics.refused(outcome.refusal());
-      boolean known = outcome.account() != null;
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("endpoint", endpoint);
-      detail.put("reason", outcome.refusal().wireName());
-      detail.put("basic", credentials.basic());
-      audit.record(
-          new AuditEvent(
-              0,
-              Instant.now(),
-              CLIENT_REFUSED,
-              known ? credentials.clientId() : TokenEndpoint.unknownForLog(credentials.clientId()),
-              known ? credentials.clientId() : null,
-              known ? outcome.account().account().participantId() : null,
-              ctx.ip(),
-              detail));
+      refusals.record(CLIENT_REFUSED, credentials, outcome, ctx.ip(), Map.of("endpoint", endpoint));
       throw OAuthError.invalidClient("client authentication failed");
     }
     return new Request(outcome.account().account(), form);

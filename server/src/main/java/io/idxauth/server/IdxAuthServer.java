@@ -145,14 +145,19 @@ public final class IdxAuthServer implements AutoCloseable {
       FunctionCounter.builder("idx_auth_audit_events_dropped", auditLog, AuditLog::dropped)
           .description("Audit events logged but not stored because the store fell behind")
           .register(registry);
+      // One authenticator and one record of refusals for every endpoint that authenticates clients.
+      ClientAuthenticator authenticator =
+          new ClientAuthenticator(directory, verifier, accountPolicy, lockouts, clock);
+      ClientRefusals refusals = new ClientRefusals(metrics, auditLog);
       TokenEndpoint token =
           new TokenEndpoint(
-              new ClientAuthenticator(directory, verifier, accountPolicy, lockouts, clock),
+              authenticator,
               new EntitlementResolver(directory),
               new TokenMinter(keys, policy, clock),
               json,
               metrics,
               auditLog,
+              refusals,
               config.maxRequestBytes());
       OwnTokenVerifier ownTokens =
           new OwnTokenVerifier(keys, config.issuerUrl(), config.audience());
@@ -163,11 +168,7 @@ public final class IdxAuthServer implements AutoCloseable {
               adminStore,
               store,
               directory);
-      ClientAuthentication clients =
-          new ClientAuthentication(
-              new ClientAuthenticator(directory, verifier, accountPolicy, lockouts, clock),
-              metrics,
-              auditLog);
+      ClientAuthentication clients = new ClientAuthentication(authenticator, refusals);
       byte[] adminOpenApi = resource("/admin-openapi.yaml");
       ErrorRenderer errors = new ErrorRenderer(json, metrics);
       BusinessFunctions businessFunctions = new BusinessFunctions(store);

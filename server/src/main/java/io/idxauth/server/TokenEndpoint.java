@@ -1,8 +1,6 @@
 package io.idxauth.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.idxauth.core.AuditEvent;
 import io.idxauth.core.AuditTrail;
 import io.idxauth.core.ClientAuthenticator;
@@ -18,7 +16,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +43,7 @@ final class TokenEndpoint implements Handler {
   private final ObjectMapper json;
   private final TokenMetrics metrics;
   private final AuditTrail audit;
-  private final Cache<String, Boolean> recentCheapRefusals =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+  private final ClientRefusals refusals;
   private final int maxRequestBytes;
 
   TokenEndpoint(
@@ -57,6 +53,7 @@ final class TokenEndpoint implements Handler {
       ObjectMapper json,
       TokenMetrics metrics,
       AuditTrail audit,
+      ClientRefusals refusals,
       int maxRequestBytes) {
     this.authenticator = authenticator;
     this.resolver = resolver;
@@ -64,6 +61,7 @@ final class TokenEndpoint implements Handler {
     this.json = json;
     this.metrics = metrics;
     this.audit = audit;
+    this.refusals = refusals;
     this.maxRequestBytes = maxRequestBytes;
   }
 
@@ -106,28 +104,7 @@ final class TokenEndpoint implements Handler {
           "too many client authentications are in progress; retry in a second");
     }
     if (!outcome.authenticated()) {
-      metrics.refused(outcome.refusal());
-      if (repeatedCheapRefusal(outcome.refusal(), credentials.clientId(), ctx.ip())) {
-        throw OAuthError.invalidClient("client authentication failed");
-      }
-      // An unknown client_id may be a secret pasted into the wrong field: never kept whole.
-      boolean known = outcome.account() != null;
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("reason", outcome.refusal().wireName());
-      detail.put("basic", credentials.basic());
-      if (outcome.secret() != null) {
-        detail.put("secretId", outcome.secret().id());
-      }
-      audit.record(
-          new AuditEvent(
-              0,
-              Instant.now(),
-              AuditEvent.TOKEN_REFUSED,
-              known ? credentials.clientId() : unknownForLog(credentials.clientId()),
-              known ? credentials.clientId() : null,
-              known ? outcome.account().account().participantId() : null,
-              ctx.ip(),
-              detail));
+      refusals.record(AuditEvent.TOKEN_REFUSED, credentials, outcome, ctx.ip(), Map.of());
       throw OAuthError.invalidClient("client authentication failed");
     }
 
@@ -159,22 +136,6 @@ final class TokenEndpoint implements Handler {
       body.put("scope", token.scope());
     }
     ctx.status(200).contentType("application/json").result(json.writeValueAsBytes(body));
-  }
-
-  /**
-   * True for a refusal of a locked client or a limited source that was already recorded in the last
-   * minute: those cost nothing to provoke, so each is recorded once a minute (and counted in
-   * metrics every time) instead of letting a flood write the trail at line rate.
-   */
-  private boolean repeatedCheapRefusal(
-      ClientAuthenticator.Refusal refusal, String clientId, String source) {
-    if (refusal != ClientAuthenticator.Refusal.LOCKED
-        && refusal != ClientAuthenticator.Refusal.SOURCE_LIMITED) {
-      return false;
-    }
-    String key =
-        refusal == ClientAuthenticator.Refusal.LOCKED ? "locked|" + clientId : "source|" + source;
-    return recentCheapRefusals.asMap().putIfAbsent(key, Boolean.TRUE) != null;
   }
 
   private Map<String, List<String>> readForm(Context ctx) {

@@ -56,6 +56,34 @@ class AccountLifecycleTest {
   }
 
   @Test
+  void a_locked_client_hammering_any_endpoint_is_recorded_once_a_minute() {
+    try (TestService service = TestService.start(dir)) {
+      service.restart(Map.of("lockout-threshold", "2"));
+      String ops = service.operatorToken();
+      TokenCalls calls = new TokenCalls(service);
+      service.token("dnsp01-app", "guess", "");
+      service.token("dnsp01-app", "guess", "");
+
+      for (int i = 0; i < 5; i++) {
+        assertThat(service.token("dnsp01-app", "dnsp01-secret", "").statusCode()).isEqualTo(401);
+        assertThat(calls.revoke("dnsp01-app", "dnsp01-secret", "x").statusCode()).isEqualTo(401);
+      }
+
+      service.server().auditLog().flush(Duration.ofSeconds(5));
+      JsonNode events =
+          json(service.admin("GET", "/audit?account=dnsp01-app&limit=500", ops, null))
+              .path("items");
+      long locked = 0;
+      for (JsonNode e : events) {
+        if (e.path("detail").path("reason").asText().equals("locked")) {
+          locked++;
+        }
+      }
+      assertThat(locked).isEqualTo(1);
+    }
+  }
+
+  @Test
   void lockout_ends_by_itself_after_its_duration() throws Exception {
     try (TestService service = TestService.start(dir)) {
       service.restart(Map.of("lockout-threshold", "2", "lockout-duration", "1s"));
