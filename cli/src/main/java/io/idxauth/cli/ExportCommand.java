@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,11 +27,7 @@ import picocli.CommandLine.Spec;
             + " every account's secret hashes.")
 final class ExportCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--data",
-      description = "Data directory of the embedded store.",
-      defaultValue = "data")
-  Path data;
+  @Mixin StoreOptions store;
 
   @Option(
       names = {"-o", "--output"},
@@ -46,15 +44,16 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(data.resolve(Database.SQLITE_FILE))) {
-      err.println("idx-auth: there is no store in " + data + "; nothing exported");
+    Map<String, String> env = System.getenv();
+    if (!store.exists(env)) {
+      err.println("idx-auth: there is no store in " + store.describe(env) + "; nothing exported");
       return 1;
     }
     if (output != null && Files.exists(output) && !force) {
       return refuseToOverwrite(err);
     }
     String yaml;
-    try (Database database = Database.openEmbedded(data)) {
+    try (Database database = store.open(env)) {
       yaml = new Exporter(new JdbcStore(database)).export();
     }
     if (output == null) {
@@ -76,7 +75,12 @@ final class ExportCommand implements Callable<Integer> {
       err.println("idx-auth: cannot write " + output + ": " + reason + "; nothing exported");
       return 1;
     }
-    out.println("exported " + data + " to " + output + " (owner-only: it holds secret hashes)");
+    out.println(
+        "exported "
+            + store.describe(env)
+            + " to "
+            + output
+            + " (owner-only: it holds secret hashes)");
     out.flush();
     return 0;
   }

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,11 +24,7 @@ import picocli.CommandLine.Spec;
         "Load a declarative provisioning file (YAML). Importing it again changes nothing.")
 final class ImportCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--data",
-      description = "Data directory of the embedded store.",
-      defaultValue = "data")
-  Path data;
+  @Mixin StoreOptions store;
 
   @Parameters(paramLabel = "FILE", description = "The provisioning file.")
   Path file;
@@ -39,7 +35,7 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Database database = Database.openEmbedded(data)) {
+    try (Database database = store.open(System.getenv())) {
       Importer importer =
           new Importer(new JdbcStore(database), SecretHashes.DEFAULT, Clock.systemUTC());
       Provisioning provisioning;

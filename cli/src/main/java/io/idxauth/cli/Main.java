@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       GatewayCommand.class,
       ImportCommand.class,
       ExportCommand.class,
+      MigrateCommand.class,
       DemoCommand.class,
       AdminCommand.class
     })

@@ -32,6 +32,17 @@ final class ServerOptions {
           "File with the key-encryption key, base64 (IDX_AUTH_KEK_FILE; or IDX_AUTH_KEK).")
   Path kekFile;
 
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC-URL",
+      description =
+          "A shared store instead of the embedded one: jdbc:postgresql://host:5432/name"
+              + " (IDX_AUTH_DB; password in IDX_AUTH_DB_PASSWORD).")
+  String db;
+
+  @Option(names = "--db-user", description = "Database user (IDX_AUTH_DB_USER).")
+  String dbUser;
+
   @Option(names = "--config", description = "YAML config file of settings (IDX_AUTH_CONFIG).")
   Path config;
 
@@ -43,6 +54,8 @@ final class ServerOptions {
     put(out, "issuer", issuer);
     put(out, "audience", audience);
     put(out, "kek-file", kekFile);
+    put(out, "db", db);
+    put(out, "db-user", dbUser);
     return out;
   }
 

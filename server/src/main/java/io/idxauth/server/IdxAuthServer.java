@@ -101,7 +101,7 @@ public final class IdxAuthServer implements AutoCloseable {
     // Loading the native provider takes a while; it runs while the store opens.
     CompletableFuture<Provider> provider =
         CompletableFuture.supplyAsync(() -> SigningProvider.select(config.nativeCrypto()));
-    Database database = Database.openEmbedded(config.dataDir());
+    Database database = openStore(config);
     try {
       JdbcStore store = new JdbcStore(database);
       KeyRing keys =
@@ -308,6 +308,16 @@ public final class IdxAuthServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * The store the configuration names: a shared PostgreSQL, or the embedded one in the data dir.
+   */
+  public static Database openStore(ServerConfig config) {
+    ServerConfig.StoreSettings store = config.store();
+    return store.url() == null
+        ? Database.openEmbedded(config.dataDir())
+        : Database.connect(store.url(), store.user(), store.password(), store.poolSize());
   }
 
   /** A Jetty connector on {@code host:port}, remembered in {@code into} for its bound port. */

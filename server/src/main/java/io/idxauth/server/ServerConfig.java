@@ -50,7 +50,25 @@ public record ServerConfig(
     Duration keyRotationInterval,
     Duration keyPropagation,
     Duration maxTokenLifetime,
-    Duration auditRetention) {
+    Duration auditRetention,
+    StoreSettings store) {
+
+  /**
+   * Where the store is and how long the service goes on without it.
+   *
+   * @param url the JDBC URL of a shared store (PostgreSQL), or {@code null} for the embedded SQLite
+   *     store in the data directory
+   * @param outageGrace how long tokens are still issued from memory once the store cannot be
+   *     reached; the service is not ready after that, and refuses tokens until the store is back
+   */
+  public record StoreSettings(
+      String url, String user, String password, int poolSize, Duration outageGrace) {
+
+    @Override
+    public String toString() {
+      return url == null ? "embedded" : io.idxauth.store.Database.redact(url);
+    }
+  }
 
   /** The setting names, as in the config file; the environment variable is IDX_AUTH_ + upper. */
   public static final List<String> SETTINGS =
@@ -79,7 +97,12 @@ public record ServerConfig(
           "key-rotation-interval",
           "key-propagation",
           "max-token-lifetime",
-          "audit-retention");
+          "audit-retention",
+          "db",
+          "db-user",
+          "db-password",
+          "db-pool-size",
+          "store-outage-grace");
 
   public static final String DEFAULT_AUDIENCE = "idx-api";
 
@@ -248,6 +271,26 @@ public record ServerConfig(
     }
     Duration auditRetention =
         durationSetting(values, "audit-retention", Duration.ofDays(365), problems);
+    String db = values.get("db");
+    if (db != null && db.isBlank()) {
+      db = null;
+    }
+    if (db != null) {
+      try {
+        if (io.idxauth.store.Database.dialectOf(db)
+            != io.idxauth.store.Database.Dialect.POSTGRESQL) {
+          problems.add("db: the embedded SQLite store needs no URL; give --data alone");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    int poolSize = intSetting(values, "db-pool-size", 10, 2, 200, problems);
+    Duration outageGrace =
+        durationSetting(values, "store-outage-grace", Duration.ofMinutes(5), problems);
+    StoreSettings store =
+        new StoreSettings(
+            db, values.get("db-user"), values.get("db-password"), poolSize, outageGrace);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
     }
@@ -271,7 +314,8 @@ public record ServerConfig(
         rotation,
         propagation,
         maxLifetime,
-        auditRetention);
+        auditRetention,
+        store);
   }
 
   /**
@@ -347,6 +391,8 @@ public record ServerConfig(
   public String toString() {
     return "ServerConfig[data="
         + dataDir
+        + ", store="
+        + store
         + ", host="
         + host
         + ", port="

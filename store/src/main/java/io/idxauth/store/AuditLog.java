@@ -225,7 +225,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         lastUsed.merge(id, e.at().toEpochMilli(), Math::max);
       }
     }
-    store.write(
+    store.append(
         c -> {
           // Many rows per statement: one statement step per row costs more than the row itself.
           int full = batch.size() / ROWS_PER_INSERT;
@@ -305,7 +305,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     int total = 0;
     while (true) {
       int deleted =
-          store.write(
+          store.append(
               c -> {
                 try (PreparedStatement s =
                     c.prepareStatement(

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,87 @@ public final class Database implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  private final HikariDataSource dataSource;
+  /** The database engines the store runs on. */
+  public enum Dialect {
+    /** The embedded file store: one process writes at a time, under SQLite's own lock. */
+    SQLITE,
+    /** The shared store of several instances. */
+    POSTGRESQL
+  }
 
-  private Database(HikariDataSource dataSource) {
+  /** What opening the store did to its schema. */
+  public record Migration(String fromVersion, String toVersion, int applied) {}
+
+  private final HikariDataSource dataSource;
+  private final Dialect dialect;
+  private final Migration migration;
+
+  private Database(HikariDataSource dataSource, Dialect dialect, Migration migration) {
     this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.migration = migration;
+  }
+
+  /**
+   * Opens the store at a JDBC URL: {@code jdbc:postgresql://host:5432/idxauth} for a shared
+   * PostgreSQL, or {@code jdbc:sqlite:/path/idx-auth.db}. Credentials may be in the URL or given
+   * apart ({@code user}, {@code password}, either {@code null}).
+   *
+   * @throws IllegalArgumentException when the URL names no supported database
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public static Database connect(String jdbcUrl, String user, String password, int poolSize) {
+    Dialect dialect = dialectOf(jdbcUrl);
+    if (dialect == Dialect.SQLITE) {
+      String file = jdbcUrl.substring("jdbc:sqlite:".length());
+      int query = file.indexOf('?');
+      Path path = Path.of(query < 0 ? file : file.substring(0, query));
+      if (!path.getFileName().toString().equals(SQLITE_FILE)) {
+        throw new IllegalArgumentException(
+            "db: an SQLite store is the file " + SQLITE_FILE + " in a data directory; give --data");
+      }
+      return openEmbedded(path.toAbsolutePath().getParent());
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    if (user != null && !user.isEmpty()) {
+      config.setUsername(user);
+    }
+    if (password != null && !password.isEmpty()) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(Math.min(2, poolSize));
+    // A database that has gone away must fail a request within seconds, not hang it: the token
+    // path then serves from memory and admin writes get a 503 (see CachedDirectory).
+    config.setConnectionTimeout(3_000);
+    config.setValidationTimeout(1_000);
+    config.addDataSourceProperty("connectTimeout", "3");
+    config.addDataSourceProperty("socketTimeout", "30");
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    config.addDataSourceProperty("ApplicationName", "idx-auth");
+    config.setPoolName("idx-auth-postgresql");
+    return open(config, Dialect.POSTGRESQL);
+  }
+
+  /** The dialect of a JDBC URL the store supports. */
+  public static Dialect dialectOf(String jdbcUrl) {
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return Dialect.POSTGRESQL;
+    }
+    if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return Dialect.SQLITE;
+    }
+    throw new IllegalArgumentException(
+        "db: '"
+            + redact(jdbcUrl)
+            + "' is not a supported JDBC URL (jdbc:postgresql://host:5432/name, or leave it out"
+            + " for the embedded store in --data)");
+  }
+
+  /** A JDBC URL fit for a log or an error message: no password in it. */
+  public static String redact(String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//[^/@]*@", "//***@");
   }
 
   /** Opens (creating if needed) the embedded SQLite store in {@code dataDir}. */
@@ -62,7 +140,7 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     config.setMaximumPoolSize(4);
     config.setPoolName("idx-auth-sqlite");
-    return open(config);
+    return open(config, Dialect.SQLITE);
   }
 
   /** Creates the data directory, if it is missing, readable by its owner only. */
@@ -85,31 +163,62 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static Database open(HikariConfig config) {
+  private static Database open(HikariConfig config, Dialect dialect) {
     HikariDataSource dataSource;
     try {
       dataSource = new HikariDataSource(config);
     } catch (RuntimeException e) {
       throw new StoreException("cannot open the store: " + e.getMessage(), e);
     }
+    Migration migration;
     try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          // The moment of an upgrade, for migrations that give existing rows a fresh start.
-          .placeholders(Map.of("upgrade_epoch_ms", Long.toString(System.currentTimeMillis())))
-          .loggers("slf4j")
-          .load()
-          .migrate();
+      migration = migrate(dataSource, dialect);
     } catch (RuntimeException e) {
       dataSource.close();
       throw new StoreException("cannot migrate the store: " + e.getMessage(), e);
     }
-    return new Database(dataSource);
+    return new Database(dataSource, dialect, migration);
+  }
+
+  /**
+   * Brings the schema up to date. One set of migrations serves both databases; the few statements
+   * that differ live in a folder of the dialect's own, numbered between the common ones.
+   *
+   * <p>Instances that start together on one PostgreSQL migrate one after another: Flyway holds an
+   * advisory lock while it migrates.
+   */
+  private static Migration migrate(DataSource dataSource, Dialect dialect) {
+    String[] locations =
+        dialect == Dialect.POSTGRESQL
+            ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+            : new String[] {"classpath:db/migration"};
+    MigrateResult result =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations(locations)
+            // The moment of an upgrade, for migrations that give existing rows a fresh start.
+            .placeholders(Map.of("upgrade_epoch_ms", Long.toString(System.currentTimeMillis())))
+            .loggers("slf4j")
+            .load()
+            .migrate();
+    String to =
+        result.targetSchemaVersion != null
+            ? result.targetSchemaVersion
+            : result.initialSchemaVersion;
+    return new Migration(result.initialSchemaVersion, to, result.migrationsExecuted);
   }
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** What opening the store did to its schema: the versions before and after. */
+  public Migration migration() {
+    return migration;
   }
 
   @Override

@@ -57,7 +57,8 @@ public final class JdbcSigningKeys implements SigningKeyRepository {
   public boolean addSigningKey(SealedSigningKey key, int expectedCount) {
     return store.write(
         c -> {
-          // One statement, so two processes racing for the first key cannot both insert.
+          // Writers run one at a time (JdbcStore.write), so two processes racing for the first
+          // key cannot both insert.
           try (PreparedStatement s =
               c.prepareStatement(
                   "INSERT INTO signing_key (kid, public_jwk, sealed_private, created_at,"
@@ -78,7 +79,6 @@ public final class JdbcSigningKeys implements SigningKeyRepository {
   public boolean rotate(SealedSigningKey next, String expectedNewestKid) {
     return store.write(
         c -> {
-          lockKeyWriters(c);
           if (!Objects.equals(newestKid(c), expectedNewestKid)) {
             return false;
           }
@@ -119,18 +119,6 @@ public final class JdbcSigningKeys implements SigningKeyRepository {
           }
           return removed;
         });
-  }
-
-  /**
-   * Takes the revision row before reading, so that key writers run one after another: under
-   * SQLite's single writer lock (taken by a transaction's first write, waiting out the busy
-   * timeout), under PostgreSQL's row lock. What is read next is then what the write builds on.
-   */
-  private static void lockKeyWriters(Connection c) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("UPDATE store_revision SET revision = revision WHERE id = 1")) {
-      s.executeUpdate();
-    }
   }
 
   /** The kid of the key that activates last (the greatest kid among equals), or null. */

@@ -30,9 +30,15 @@ import javax.sql.DataSource;
 public final class JdbcStore {
 
   private final DataSource dataSource;
+  private final Database.Dialect dialect;
 
   public JdbcStore(Database database) {
     this.dataSource = database.dataSource();
+    this.dialect = database.dialect();
+  }
+
+  public Database.Dialect dialect() {
+    return dialect;
   }
 
   /** A unit of work on one connection. */
@@ -49,7 +55,35 @@ public final class JdbcStore {
     }
   }
 
+  /**
+   * A write that reads what it builds on (an admin change, an import, a key rotation): such writes
+   * run one after another, across every instance of the store. SQLite's writer lock does that by
+   * itself; on PostgreSQL the transaction first takes the revision row, which they all update.
+   */
   <T> T write(Work<T> work) {
+    return transaction(
+        c -> {
+          if (dialect == Database.Dialect.POSTGRESQL) {
+            try (PreparedStatement s =
+                    c.prepareStatement(
+                        "SELECT revision FROM store_revision WHERE id = 1 FOR UPDATE");
+                ResultSet r = s.executeQuery()) {
+              r.next();
+            }
+          }
+          return work.run(c);
+        });
+  }
+
+  /**
+   * A write that builds on nothing it read (audit rows, counters updated in one statement): it need
+   * not wait for the writers of {@link #write}.
+   */
+  <T> T append(Work<T> work) {
+    return transaction(work);
+  }
+
+  private <T> T transaction(Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {

@@ -67,7 +67,7 @@ public final class Revocations {
         new AuditEvent(
             0, now, TOKEN_REVOKED, actor, token.clientId(), token.participantId(), source, detail);
     boolean revoked =
-        store.write(
+        store.append(
             c -> {
               // The UPDATE comes first: it locks the counter until commit, so revisions follow
               // commit order and two revocations of one token cannot both pass the check below. A
@@ -121,7 +121,7 @@ public final class Revocations {
    */
   public Feed since(Long since, Instant now) {
     // One transaction, so that the revision and the rows agree.
-    return store.write(
+    return store.append(
         c -> {
           long revision;
           try (PreparedStatement s =
@@ -152,7 +152,7 @@ public final class Revocations {
 
   /** Deletes the revocations of tokens expired more than {@link #GRACE} ago; returns how many. */
   public int purgeExpired(Instant now) {
-    return store.write(
+    return store.append(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM revoked_token WHERE expires_at < ?")) {

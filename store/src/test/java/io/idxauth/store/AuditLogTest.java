@@ -3,6 +3,7 @@ package io.idxauth.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idxauth.core.AuditEvent;
+import io.idxauth.store.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ class AuditLogTest {
   @Test
   void every_recorded_event_is_stored_by_the_time_the_log_closes() {
     Instant now = Instant.now();
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       JdbcStore store = new JdbcStore(database);
       AuditLog log = new AuditLog(store);
       for (int i = 0; i < 5000; i++) {
@@ -51,7 +52,7 @@ class AuditLogTest {
   @Test
   void kind_matches_exactly_or_by_prefix_and_time_bounds_are_from_inclusive_to_exclusive() {
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       AuditLog log = new AuditLog(new JdbcStore(database));
       log.record(event(t0, "token.issued", "a"));
       log.record(event(t0.plusSeconds(60), "token.refused", "a"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.SecretHashes;
+import io.idxauth.store.testing.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ class CachedDirectoryTest {
 
   @BeforeEach
   void open() {
-    serving = Database.openEmbedded(dataDir);
-    admin = Database.openEmbedded(dataDir);
+    serving = TestDatabases.open(dataDir);
+    admin = TestDatabases.open(dataDir);
     directory = new CachedDirectory(new JdbcStore(serving), 100, NEVER_DURING_THE_TEST);
     otherProcess = new Importer(new JdbcStore(admin), HASHES, Clock.systemUTC());
   }

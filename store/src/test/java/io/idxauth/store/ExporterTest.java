@@ -12,6 +12,7 @@ import io.idxauth.core.EntityKind;
 import io.idxauth.core.Participant;
 import io.idxauth.core.Role;
 import io.idxauth.core.SecretHashes;
+import io.idxauth.store.testing.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ class ExporterTest {
 
   @BeforeEach
   void open() {
-    database = Database.openEmbedded(dir.resolve("a"));
+    database = TestDatabases.open(dir.resolve("a"));
     store = new JdbcStore(database);
     importer = new Importer(store, HASHES, Clock.fixed(IMPORTED, ZoneOffset.UTC));
     argon2id = HASHES.hash("second secret");
@@ -295,7 +296,7 @@ class ExporterTest {
   }
 
   private String exportOfAFreshStoreImporting(String export) throws Exception {
-    try (Database other = Database.openEmbedded(dir.resolve("b"))) {
+    try (Database other = TestDatabases.open(dir.resolve("b"))) {
       JdbcStore fresh = new JdbcStore(other);
       Importer freshImporter = new Importer(fresh, HASHES, Clock.systemUTC());
       freshImporter.apply(parse(export, freshImporter));
@@ -324,7 +325,7 @@ class ExporterTest {
         });
     String export = new Exporter(store).export();
 
-    try (Database other = Database.openEmbedded(dir.resolve("b"))) {
+    try (Database other = TestDatabases.open(dir.resolve("b"))) {
       JdbcStore copy = new JdbcStore(other);
       Importer later =
           new Importer(

@@ -15,6 +15,7 @@ import io.idxauth.core.Participant;
 import io.idxauth.core.Role;
 import io.idxauth.core.SecretHashes;
 import io.idxauth.core.ServiceAccount;
+import io.idxauth.store.testing.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class ImporterTest {
 
   @BeforeEach
   void open() {
-    database = Database.openEmbedded(dataDir);
+    database = TestDatabases.open(dataDir);
     store = new JdbcStore(database);
     importer = new Importer(store, HASHES, Clock.systemUTC());
   }

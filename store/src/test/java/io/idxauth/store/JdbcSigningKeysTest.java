@@ -9,6 +9,7 @@ import io.idxauth.core.KeyPolicy;
 import io.idxauth.core.KeyRing;
 import io.idxauth.core.SealedSigningKey;
 import io.idxauth.core.SigningKeyRepository;
+import io.idxauth.store.testing.TestDatabases;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -47,8 +48,8 @@ class JdbcSigningKeysTest {
 
   @BeforeEach
   void open() {
-    oneProcess = Database.openEmbedded(dataDir);
-    otherProcess = Database.openEmbedded(dataDir);
+    oneProcess = TestDatabases.open(dataDir);
+    otherProcess = TestDatabases.open(dataDir);
     store = new JdbcStore(oneProcess);
     keys = new JdbcSigningKeys(store);
     otherKeys = new JdbcSigningKeys(new JdbcStore(otherProcess));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idxauth.core.AccountPolicy;
 import io.idxauth.core.ClientSecret;
+import io.idxauth.store.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +25,10 @@ class MigrationTest {
   @Test
   void secrets_made_before_expiry_existed_get_a_full_max_age_from_the_upgrade() throws Exception {
     Files.createDirectories(dataDir);
-    String url = "jdbc:sqlite:" + dataDir.resolve(Database.SQLITE_FILE);
+    String url =
+        TestDatabases.postgresql()
+            ? TestDatabases.url(dataDir)
+            : "jdbc:sqlite:" + dataDir.resolve(Database.SQLITE_FILE);
     Flyway.configure()
         .dataSource(url, null, null)
         .locations("classpath:db/migration")
@@ -38,7 +42,7 @@ class MigrationTest {
       s.executeUpdate("INSERT INTO participant (id, name) VALUES ('P1', 'P')");
       s.executeUpdate(
           "INSERT INTO service_account (client_id, participant_id, enabled, created_at)"
-              + " VALUES ('old-app', 'P1', 1, "
+              + " VALUES ('old-app', 'P1', TRUE, "
               + madeLongAgo
               + ")");
       s.executeUpdate(
@@ -49,7 +53,7 @@ class MigrationTest {
     }
 
     Instant upgrade = Instant.now();
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       ClientSecret secret =
           new JdbcStore(database).account("old-app").orElseThrow().secrets().get(0);
 

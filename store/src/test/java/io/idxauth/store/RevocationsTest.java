@@ -2,6 +2,7 @@ package io.idxauth.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idxauth.store.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ class RevocationsTest {
 
   @Test
   void a_revocation_is_recorded_once_with_its_audit_event() {
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       JdbcStore store = new JdbcStore(database);
       Revocations revocations = new Revocations(store);
 
@@ -50,7 +51,7 @@ class RevocationsTest {
 
   @Test
   void since_a_revision_only_later_revocations_are_listed() {
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       Revocations revocations = new Revocations(new JdbcStore(database));
       revocations.revoke(token("a", NOW.plusSeconds(600)), "app", null, NOW);
       long seen = revocations.since(null, NOW).revision();
@@ -68,7 +69,7 @@ class RevocationsTest {
 
   @Test
   void expired_tokens_leave_the_feed_after_the_grace_and_are_purged() {
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       Revocations revocations = new Revocations(new JdbcStore(database));
       revocations.revoke(token("short", NOW.plusSeconds(60)), "app", null, NOW);
       revocations.revoke(token("long", NOW.plusSeconds(3600)), "app", null, NOW);
@@ -88,7 +89,7 @@ class RevocationsTest {
 
   @Test
   void revisions_are_not_reused_after_a_purge() {
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       Revocations revocations = new Revocations(new JdbcStore(database));
       revocations.revoke(token("a", NOW.plusSeconds(3600)), "app", null, NOW);
       revocations.revoke(token("b", NOW.plusSeconds(60)), "app", null, NOW);
