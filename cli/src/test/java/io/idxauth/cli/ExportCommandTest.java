@@ -1,7 +1,9 @@
 package io.idxauth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.idxauth.store.testing.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -21,7 +23,11 @@ class ExportCommandTest {
   private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int exit =
+        Main.run(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            TestDatabases.withStoreOptions(args));
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -147,6 +153,7 @@ class ExportCommandTest {
 
   @Test
   void export_of_a_directory_without_a_store_is_refused_and_makes_none() {
+    assumeFalse(TestDatabases.postgresql(), "a shared store always exists");
     Path missing = dir.resolve("nowhere");
 
     Run run = run("export", "--data", missing.toString());

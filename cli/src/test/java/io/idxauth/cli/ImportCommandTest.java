@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.idxauth.core.Entity;
 import io.idxauth.store.Database;
 import io.idxauth.store.JdbcStore;
+import io.idxauth.store.testing.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -22,7 +23,11 @@ class ImportCommandTest {
   private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int exit =
+        Main.run(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            TestDatabases.withStoreOptions(args));
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -113,7 +118,7 @@ class ImportCommandTest {
         .contains("participants[0].id: 'retailer01' is not 1-10 of [A-Z0-9]")
         .contains("accounts[0].entitlements[1].entity: unknown entity 'xyz'")
         .contains("accounts[0].entitlements[2].participants[0]: unknown participant 'NOBODY'");
-    try (Database db = Database.openEmbedded(data)) {
+    try (Database db = TestDatabases.open(data)) {
       JdbcStore store = new JdbcStore(db);
       assertThat(store.participant("RETAILER02")).isEmpty();
       assertThat(store.entities()).extracting(Entity::name).containsExactly("idx-admin");
@@ -131,7 +136,7 @@ class ImportCommandTest {
   }
 
   private static long revision(Path data) {
-    try (Database db = Database.openEmbedded(data)) {
+    try (Database db = TestDatabases.open(data)) {
       return new JdbcStore(db).revision();
     }
   }

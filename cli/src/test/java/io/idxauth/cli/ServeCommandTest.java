@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idxauth.core.KeyEncryptionKey;
 import io.idxauth.server.TestService;
+import io.idxauth.store.testing.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -35,7 +36,10 @@ class ServeCommandTest {
             + dir.resolve("data")
             + "\nport: 1\nhost: 127.0.0.1\nmanagement-port: 0\nkek-file: "
             + kek
-            + "\n");
+            + "\n"
+            + (TestDatabases.postgresql()
+                ? "db: " + TestDatabases.url(dir.resolve("data")) + "\n"
+                : ""));
     Thread serve =
         new Thread(
             () ->
@@ -75,7 +79,9 @@ class ServeCommandTest {
       serve.interrupt();
       serve.join(10_000);
     }
-    assertThat(Files.exists(dir.resolve("data").resolve("idx-auth.db"))).isTrue();
+    // The embedded store is made in the data directory; a shared one is not.
+    assertThat(Files.exists(dir.resolve("data").resolve("idx-auth.db")))
+        .isEqualTo(!TestDatabases.postgresql());
   }
 
   @Test

@@ -117,7 +117,16 @@ public final class IdxAuthServer implements AutoCloseable {
                   config.keyPropagation(),
                   config.maxTokenLifetime().plusMinutes(1)),
               clock);
-      CachedDirectory directory = new CachedDirectory(store, 100_000, Duration.ofMillis(500));
+      CachedDirectory directory =
+          new CachedDirectory(
+              store,
+              new CachedDirectory.Settings(
+                  100_000,
+                  config.store().pollInterval(),
+                  // An account idle for an hour leaves memory; its next token reloads it.
+                  Duration.ofHours(1),
+                  config.store().outageGrace()),
+              clock);
       AccountPolicy accountPolicy = config.accountPolicy();
       Lockouts lockouts = new Lockouts(accountPolicy, 100_000);
       AuditLog auditLog = new AuditLog(store);
@@ -125,7 +134,14 @@ public final class IdxAuthServer implements AutoCloseable {
       Revocations revocations = new Revocations(store);
       Maintenance maintenance =
           new Maintenance(
-              keys, directory, adminStore, auditLog, revocations, config.auditRetention(), clock);
+              keys,
+              directory,
+              store,
+              adminStore,
+              auditLog,
+              revocations,
+              config.auditRetention(),
+              clock);
       ObjectMapper json = new ObjectMapper();
       TokenPolicy policy =
           new TokenPolicy(
@@ -181,8 +197,9 @@ public final class IdxAuthServer implements AutoCloseable {
               json,
               errors,
               resource("/bfi-openapi.yaml"));
+      // Ready while tokens can be issued: from the store, or from memory within the outage grace.
       HealthEndpoint health =
-          new HealthEndpoint(() -> directory.storeReachable() && keys.active() != null);
+          new HealthEndpoint(() -> directory.serving() && keys.active() != null);
       byte[] openApi = resource("/openapi.yaml");
       AtomicReference<ServerConnector> listener = new AtomicReference<>();
       AtomicReference<ServerConnector> management = new AtomicReference<>();

@@ -5,6 +5,7 @@ import io.idxauth.core.KeyRing;
 import io.idxauth.store.AdminStore;
 import io.idxauth.store.AuditLog;
 import io.idxauth.store.CachedDirectory;
+import io.idxauth.store.JdbcStore;
 import io.idxauth.store.Revocations;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ final class Maintenance implements AutoCloseable {
 
   private final KeyRing keys;
   private final CachedDirectory directory;
+  private final JdbcStore store;
   private final AdminStore admin;
   private final AuditLog audit;
   private final Revocations revocations;
@@ -41,6 +43,7 @@ final class Maintenance implements AutoCloseable {
   Maintenance(
       KeyRing keys,
       CachedDirectory directory,
+      JdbcStore store,
       AdminStore admin,
       AuditLog audit,
       Revocations revocations,
@@ -48,6 +51,7 @@ final class Maintenance implements AutoCloseable {
       Clock clock) {
     this.keys = keys;
     this.directory = directory;
+    this.store = store;
     this.admin = admin;
     this.audit = audit;
     this.revocations = revocations;
@@ -60,6 +64,7 @@ final class Maintenance implements AutoCloseable {
     directory.onChange(this::reloadKeys);
     scheduler.scheduleWithFixedDelay(this::keys, 1, 1, TimeUnit.SECONDS);
     scheduler.scheduleWithFixedDelay(this::purgeRevocations, 1, 10, TimeUnit.MINUTES);
+    scheduler.scheduleWithFixedDelay(this::purgeChanges, 1, 10, TimeUnit.MINUTES);
     if (!auditRetention.isZero()) {
       scheduler.scheduleWithFixedDelay(this::purgeAudit, 1, 60, TimeUnit.MINUTES);
     }
@@ -97,6 +102,15 @@ final class Maintenance implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.warn("revocation purge failed, will retry: {}", e.getMessage());
+    }
+  }
+
+  /** Instances that were away for longer than an hour drop everything when they come back. */
+  private void purgeChanges() {
+    try {
+      store.purgeChanges(clock.instant().minus(Duration.ofHours(1)));
+    } catch (RuntimeException e) {
+      LOG.warn("store change purge failed, will retry: {}", e.getMessage());
     }
   }
 

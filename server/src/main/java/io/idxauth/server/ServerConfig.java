@@ -58,11 +58,18 @@ public record ServerConfig(
    *
    * @param url the JDBC URL of a shared store (PostgreSQL), or {@code null} for the embedded SQLite
    *     store in the data directory
+   * @param pollInterval how often the revision of the store is looked at, to see changes made
+   *     through other instances (on PostgreSQL they are also notified at once)
    * @param outageGrace how long tokens are still issued from memory once the store cannot be
    *     reached; the service is not ready after that, and refuses tokens until the store is back
    */
   public record StoreSettings(
-      String url, String user, String password, int poolSize, Duration outageGrace) {
+      String url,
+      String user,
+      String password,
+      int poolSize,
+      Duration outageGrace,
+      Duration pollInterval) {
 
     @Override
     public String toString() {
@@ -102,7 +109,8 @@ public record ServerConfig(
           "db-user",
           "db-password",
           "db-pool-size",
-          "store-outage-grace");
+          "store-outage-grace",
+          "store-poll-interval");
 
   public static final String DEFAULT_AUDIENCE = "idx-api";
 
@@ -288,9 +296,19 @@ public record ServerConfig(
     int poolSize = intSetting(values, "db-pool-size", 10, 2, 200, problems);
     Duration outageGrace =
         durationSetting(values, "store-outage-grace", Duration.ofMinutes(5), problems);
+    Duration pollInterval =
+        durationSetting(values, "store-poll-interval", Duration.ofMillis(500), problems);
+    if (pollInterval.isZero()) {
+      problems.add("store-poll-interval: must be more than 0");
+    }
     StoreSettings store =
         new StoreSettings(
-            db, values.get("db-user"), values.get("db-password"), poolSize, outageGrace);
+            db,
+            values.get("db-user"),
+            values.get("db-password"),
+            poolSize,
+            outageGrace,
+            pollInterval);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
     }

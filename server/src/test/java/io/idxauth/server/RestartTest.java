@@ -2,8 +2,11 @@ package io.idxauth.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.idxauth.core.KeyEncryptionKey;
+import io.idxauth.store.Database;
+import io.idxauth.store.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -33,6 +36,7 @@ class RestartTest {
 
   @Test
   void store_is_readable_by_its_owner_only() throws Exception {
+    assumeFalse(TestDatabases.postgresql(), "the embedded store's file");
     Path data = dir.resolve("fresh");
     try (TestService service = TestService.start(data)) {
       assertThat(java.nio.file.Files.getPosixFilePermissions(data.resolve("idx-auth.db")))
@@ -44,6 +48,7 @@ class RestartTest {
 
   @Test
   void store_left_readable_by_others_is_restricted_at_start() throws Exception {
+    assumeFalse(TestDatabases.postgresql(), "the embedded store's file");
     try (TestService service = TestService.start(dir)) {
       service.stop();
       Path db = dir.resolve("idx-auth.db");
@@ -74,8 +79,24 @@ class RestartTest {
   void private_key_is_not_stored_in_clear() throws Exception {
     try (TestService service = TestService.start(dir)) {
       service.stop();
-      byte[] db = Files.readAllBytes(dir.resolve("idx-auth.db"));
-      String text = new String(db, java.nio.charset.StandardCharsets.ISO_8859_1);
+      String text;
+      if (TestDatabases.postgresql()) {
+        StringBuilder rows = new StringBuilder();
+        try (Database database = TestDatabases.open(dir);
+            java.sql.Connection c = database.dataSource().getConnection();
+            java.sql.ResultSet r =
+                c.createStatement()
+                    .executeQuery("SELECT public_jwk, sealed_private FROM signing_key")) {
+          while (r.next()) {
+            rows.append(r.getString(1)).append(r.getString(2));
+          }
+        }
+        text = rows.toString();
+        assertThat(text).contains("\"n\":");
+      } else {
+        byte[] db = Files.readAllBytes(dir.resolve("idx-auth.db"));
+        text = new String(db, java.nio.charset.StandardCharsets.ISO_8859_1);
+      }
       assertThat(text).doesNotContain("\"d\":").doesNotContain("PRIVATE KEY");
     }
   }

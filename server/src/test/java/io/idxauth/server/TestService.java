@@ -6,6 +6,7 @@ import io.idxauth.store.Database;
 import io.idxauth.store.Importer;
 import io.idxauth.store.JdbcStore;
 import io.idxauth.store.ProvisioningFile;
+import io.idxauth.store.testing.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,9 +109,19 @@ public final class TestService implements AutoCloseable {
     return service;
   }
 
+  /**
+   * Another instance on the store and key-encryption key of {@code first}, as a second process
+   * behind the same load balancer: nothing is provisioned again.
+   */
+  public static TestService another(TestService first, Map<String, String> overrides) {
+    TestService service = new TestService(first.dataDir, first.kek);
+    service.restart(overrides);
+    return service;
+  }
+
   /** Applies a provisioning file to the store, as {@code idx-auth import} does. */
   public void provision(String yaml) {
-    try (Database database = Database.openEmbedded(dataDir)) {
+    try (Database database = TestDatabases.open(dataDir)) {
       Importer importer =
           new Importer(new JdbcStore(database), new SecretHashes(1024, 1), Clock.systemUTC());
       importer.apply(
@@ -143,6 +154,8 @@ public final class TestService implements AutoCloseable {
     // Tests refuse many clients on purpose; the lifecycle tests turn the limits back on.
     settings.put("lockout-threshold", "0");
     settings.put("source-failure-limit", "0");
+    // On the PostgreSQL run, the database that stands for this data directory.
+    settings.putAll(TestDatabases.settings(dataDir));
     settings.putAll(overrides);
     return ServerConfig.load(settings, Map.of(), null);
   }

@@ -16,6 +16,7 @@ import io.idxauth.core.TokenPolicy;
 import io.idxauth.store.Database;
 import io.idxauth.store.JdbcSigningKeys;
 import io.idxauth.store.JdbcStore;
+import io.idxauth.store.testing.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -93,7 +94,7 @@ final class TokenCalls {
    */
   String ownTokenIssuedAt(Instant issuedAt, Duration lifetime) throws Exception {
     ServerConfig config = service.server().config();
-    try (Database database = Database.openEmbedded(service.dataDir())) {
+    try (Database database = TestDatabases.open(service.dataDir())) {
       KeyRing keys =
           KeyRing.open(
               new JdbcSigningKeys(new JdbcStore(database)),

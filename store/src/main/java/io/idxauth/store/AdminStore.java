@@ -728,7 +728,12 @@ public final class AdminStore {
             actor.source(),
             detail);
     AuditLog.insert(c, event);
-    JdbcStore.bumpRevision(c);
+    // A change of one account drops that account from the caches; any other, everything.
+    if (clientId != null) {
+      JdbcStore.bumpRevision(c, JdbcStore.Change.ACCOUNT, clientId);
+    } else {
+      JdbcStore.bumpRevision(c);
+    }
     // Logged before the commit: a change that then fails to commit leaves a log line the store
     // lacks, which the store's own record settles.
     AuditLog.log(event);

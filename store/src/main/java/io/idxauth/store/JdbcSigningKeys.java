@@ -68,7 +68,7 @@ public final class JdbcSigningKeys implements SigningKeyRepository {
             s.setInt(7, expectedCount);
             boolean added = s.executeUpdate() == 1;
             if (added) {
-              JdbcStore.bumpRevision(c);
+              JdbcStore.bumpRevision(c, JdbcStore.Change.KEYS, null);
             }
             return added;
           }
@@ -94,7 +94,7 @@ public final class JdbcSigningKeys implements SigningKeyRepository {
             bind(s, next);
             s.executeUpdate();
           }
-          JdbcStore.bumpRevision(c);
+          JdbcStore.bumpRevision(c, JdbcStore.Change.KEYS, null);
           return true;
         });
   }
@@ -115,7 +115,7 @@ public final class JdbcSigningKeys implements SigningKeyRepository {
             }
           }
           if (removed > 0) {
-            JdbcStore.bumpRevision(c);
+            JdbcStore.bumpRevision(c, JdbcStore.Change.KEYS, null);
           }
           return removed;
         });

@@ -41,6 +41,11 @@ public final class JdbcStore {
     return dialect;
   }
 
+  /** The pool, for a connection held apart (the change listener). */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** A unit of work on one connection. */
   @FunctionalInterface
   interface Work<T> {
@@ -114,11 +119,85 @@ public final class JdbcStore {
         });
   }
 
+  /** What a revision changed, as far as the caches of the token path care. */
+  public record Change(long revision, String scope, String subject) {
+    /** One account (subject: its client_id): its secrets, entitlements, roles, state. */
+    public static final String ACCOUNT = "account";
+
+    /** The signing keys. */
+    public static final String KEYS = "keys";
+
+    /** Anything else: the catalogue, participants, an import. */
+    public static final String ALL = "all";
+  }
+
+  /** Bumps the revision for a change that may touch anything the token path caches. */
   static void bumpRevision(Connection c) throws SQLException {
+    bumpRevision(c, Change.ALL, null);
+  }
+
+  /**
+   * Bumps the revision and records what changed, in the caller's transaction. Every revision has
+   * exactly one change row, so a reader can tell whether it has seen them all. On PostgreSQL the
+   * instances listening are told at commit (NOTIFY), so they need not wait for their poll.
+   */
+  static void bumpRevision(Connection c, String scope, String subject) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")) {
       s.executeUpdate();
     }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO store_change (revision, scope, subject, at)"
+                + " SELECT revision, ?, ?, ? FROM store_revision WHERE id = 1")) {
+      s.setString(1, scope);
+      s.setString(2, subject);
+      s.setLong(3, System.currentTimeMillis());
+      s.executeUpdate();
+    }
+    if (c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+      try (PreparedStatement s = c.prepareStatement("NOTIFY " + CHANGE_CHANNEL)) {
+        s.execute();
+      }
+    }
+  }
+
+  /** The PostgreSQL notification channel of store changes. */
+  public static final String CHANGE_CHANNEL = "idx_auth_store_change";
+
+  /**
+   * The changes of the revisions after {@code after} up to {@code upTo}, in order; empty when some
+   * are no longer stored (purged), so the caller must assume everything changed.
+   */
+  public Optional<List<Change>> changes(long after, long upTo) {
+    return read(
+        c -> {
+          List<Change> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT revision, scope, subject FROM store_change"
+                      + " WHERE revision > ? AND revision <= ? ORDER BY revision")) {
+            s.setLong(1, after);
+            s.setLong(2, upTo);
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                out.add(new Change(r.getLong(1), r.getString(2), r.getString(3)));
+              }
+            }
+          }
+          return out.size() == upTo - after ? Optional.of(out) : Optional.empty();
+        });
+  }
+
+  /** Deletes the change rows of revisions made before {@code before}; returns how many. */
+  public int purgeChanges(Instant before) {
+    return append(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement("DELETE FROM store_change WHERE at < ?")) {
+            s.setLong(1, before.toEpochMilli());
+            return s.executeUpdate();
+          }
+        });
   }
 
   // --- participants and entities ---------------------------------------------------------------
