@@ -177,7 +177,7 @@ final class AdminAccounts {
               admin.clientId(),
               clientId,
               held.account().participantId(),
-              ctx.ip(),
+              ClientAddress.of(ctx),
               Map.of()));
     }
     api.respond(ctx, 200, view(new AdminStore.AccountSummary(after, held.created())));

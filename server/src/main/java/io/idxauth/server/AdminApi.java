@@ -106,7 +106,7 @@ final class AdminApi {
 
   /** Who changed something, for the audit trail. */
   static AdminStore.Actor actor(Context ctx) {
-    return new AdminStore.Actor(administrator(ctx).clientId(), ctx.ip());
+    return new AdminStore.Actor(administrator(ctx).clientId(), ClientAddress.of(ctx));
   }
 
   void respond(Context ctx, int status, Object body) throws Exception {

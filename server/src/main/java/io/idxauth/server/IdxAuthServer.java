@@ -39,6 +39,7 @@ import java.io.UncheckedIOException;
 import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -199,8 +200,18 @@ public final class IdxAuthServer implements AutoCloseable {
               resource("/bfi-openapi.yaml"));
       // Ready while tokens can be issued: from the store, or from memory within the outage grace.
       HealthEndpoint health =
-          new HealthEndpoint(() -> directory.serving() && keys.active() != null);
+          new HealthEndpoint(
+              () -> {
+                Instant since = directory.unreachableSince();
+                return new HealthEndpoint.State(
+                    keys.active() != null,
+                    directory.serving(),
+                    since,
+                    since == null ? null : since.plus(config.store().outageGrace()));
+              },
+              json);
       byte[] openApi = resource("/openapi.yaml");
+      ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
       AtomicReference<ServerConnector> listener = new AtomicReference<>();
       AtomicReference<ServerConnector> management = new AtomicReference<>();
 
@@ -210,6 +221,7 @@ public final class IdxAuthServer implements AutoCloseable {
                 c.startup.showJavalinBanner = false;
                 c.startup.showOldJavalinVersionWarning = false;
                 c.http.maxRequestSize = config.maxRequestBytes();
+                c.routes.before(clientAddress::resolve);
                 c.routes.before(IdxAuthServer::requestId);
                 c.routes.after(ctx -> MDC.remove("request_id"));
                 c.routes.post("/oauth2/token", token);

@@ -67,7 +67,7 @@ final class RevocationEndpoint implements Handler {
             client.participantId(),
             claims.getExpirationTime().toInstant()),
         client.clientId(),
-        ctx.ip(),
+        ClientAddress.of(ctx),
         clock.instant());
     // RFC 7009 §2.2: "The content of the response body is ignored by the client".
     ctx.status(200);

@@ -51,7 +51,8 @@ public record ServerConfig(
     Duration keyPropagation,
     Duration maxTokenLifetime,
     Duration auditRetention,
-    StoreSettings store) {
+    StoreSettings store,
+    List<String> trustedProxies) {
 
   /**
    * Where the store is and how long the service goes on without it.
@@ -110,7 +111,8 @@ public record ServerConfig(
           "db-password",
           "db-pool-size",
           "store-outage-grace",
-          "store-poll-interval");
+          "store-poll-interval",
+          "trusted-proxies");
 
   public static final String DEFAULT_AUDIENCE = "idx-api";
 
@@ -309,6 +311,17 @@ public record ServerConfig(
             poolSize,
             outageGrace,
             pollInterval);
+    List<String> trustedProxies = new ArrayList<>();
+    for (String entry : values.getOrDefault("trusted-proxies", "").split(",")) {
+      if (!entry.isBlank()) {
+        try {
+          ClientAddress.check(entry);
+          trustedProxies.add(entry.trim());
+        } catch (IllegalArgumentException e) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
     }
@@ -333,7 +346,8 @@ public record ServerConfig(
         propagation,
         maxLifetime,
         auditRetention,
-        store);
+        store,
+        List.copyOf(trustedProxies));
   }
 
   /**

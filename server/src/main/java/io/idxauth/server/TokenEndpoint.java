@@ -98,13 +98,13 @@ final class TokenEndpoint implements Handler {
 
     ClientAuthenticator.Outcome outcome;
     try {
-      outcome = authenticator.authenticate(credentials.clientId(), credentials.secret(), ctx.ip());
+      outcome = authenticator.authenticate(credentials.clientId(), credentials.secret(), ClientAddress.of(ctx));
     } catch (SecretVerifier.Busy e) {
       throw OAuthError.temporarilyUnavailable(
           "too many client authentications are in progress; retry in a second");
     }
     if (!outcome.authenticated()) {
-      refusals.record(AuditEvent.TOKEN_REFUSED, credentials, outcome, ctx.ip(), Map.of());
+      refusals.record(AuditEvent.TOKEN_REFUSED, credentials, outcome, ClientAddress.of(ctx), Map.of());
       throw OAuthError.invalidClient("client authentication failed");
     }
 
@@ -125,7 +125,7 @@ final class TokenEndpoint implements Handler {
             account.clientId(),
             account.clientId(),
             account.participantId(),
-            ctx.ip(),
+            ClientAddress.of(ctx),
             detail));
 
     Map<String, Object> body = new LinkedHashMap<>();

@@ -79,7 +79,7 @@ class DiscoveryTest {
     HttpResponse<String> response = service.get("/health/ready");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("UP");
+    assertThat(response.body()).contains("\"status\":\"UP\"").contains("\"store\":\"reachable\"");
     assertThat(service.get("/health/live").statusCode()).isEqualTo(200);
   }
 

@@ -171,7 +171,10 @@ class MultiInstanceTest {
     for (TestService any : i) {
       assertThat(any.token(TestService.CLIENT, TestService.SECRET, "pqd").statusCode())
           .isEqualTo(200);
-      assertThat(any.getManagement("/health/ready").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready =
+          await(() -> any.getManagement("/health/ready"), r -> r.body().contains("unreachable"));
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(TestService.json(ready).path("servingFromMemoryUntil").asText()).isNotEmpty();
     }
     // An account that is not in memory cannot be checked: a clear 503, not a refusal.
     HttpResponse<String> unknown = i.get(2).token("dnsp01-app", "dnsp01-secret", "flowctl");
@@ -188,7 +191,9 @@ class MultiInstanceTest {
 
     // After the grace: not ready, and no tokens from memory any more.
     for (TestService any : i) {
-      await(() -> any.getManagement("/health/ready"), r -> r.statusCode() == 503);
+      HttpResponse<String> notReady =
+          await(() -> any.getManagement("/health/ready"), r -> r.statusCode() == 503);
+      assertThat(TestService.json(notReady).path("status").asText()).isEqualTo("DOWN");
       HttpResponse<String> refused = any.token(TestService.CLIENT, TestService.SECRET, "pqd");
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(TestService.json(refused).path("error").asText())

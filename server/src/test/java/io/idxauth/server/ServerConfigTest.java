@@ -28,6 +28,37 @@ class ServerConfigTest {
   }
 
   @Test
+  void shared_store_comes_from_the_environment_and_its_password_never_shows() {
+    ServerConfig config =
+        ServerConfig.load(
+            Map.of(),
+            Map.of(
+                "IDX_AUTH_DB", "jdbc:postgresql://db.internal:5432/idxauth?password=hunter2",
+                "IDX_AUTH_DB_USER", "idxauth",
+                "IDX_AUTH_DB_PASSWORD", "s3cret",
+                "IDX_AUTH_STORE_OUTAGE_GRACE", "90s"),
+            null);
+
+    assertThat(config.store().url()).startsWith("jdbc:postgresql://db.internal:5432/idxauth");
+    assertThat(config.store().user()).isEqualTo("idxauth");
+    assertThat(config.store().password()).isEqualTo("s3cret");
+    assertThat(config.store().outageGrace()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.store().pollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("s3cret");
+  }
+
+  @Test
+  void store_url_that_is_not_postgresql_is_refused_by_name() {
+    assertThatThrownBy(() -> ServerConfig.load(Map.of("db", "jdbc:mysql://db/idx"), Map.of(), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("db: 'jdbc:mysql://db/idx' is not a supported JDBC URL");
+    assertThatThrownBy(
+            () -> ServerConfig.load(Map.of("db", "jdbc:sqlite:/tmp/x.db"), Map.of(), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("give --data alone");
+  }
+
+  @Test
   void option_beats_environment_beats_file() throws Exception {
     Path file = dir.resolve("idx-auth.yaml");
     Files.writeString(file, "port: 7000\naudience: from-file\ntoken-lifetime: 600\n");

@@ -2,6 +2,7 @@ package io.idxauth.store;
 
 import static io.idxauth.core.Operation.READ;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.SecretHashes;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +105,113 @@ class CachedDirectoryTest {
     assertThat(directory.storeReachable()).isFalse();
     assertThat(directory.account("retailer01-app")).isPresent();
     assertThat(directory.entity("pqd")).isPresent();
+  }
+
+  private static final String TWO_ACCOUNTS =
+      ProvisioningFileTest.EXAMPLE
+          + """
+            - clientId: retailer02-app
+              participant: RETAILER02
+              secret: "other text"
+          """;
+
+  @Test
+  void admin_change_to_one_account_drops_that_account_alone() throws Exception {
+    otherProcess.apply(parse(TWO_ACCOUNTS));
+    directory.poll();
+    assertThat(directory.account("retailer01-app").orElseThrow().account().enabled()).isTrue();
+    assertThat(directory.account("retailer02-app")).isPresent();
+
+    new AdminStore(new JdbcStore(admin), io.idxauth.core.AccountPolicy.DEFAULT)
+        .updateAccount(
+            "retailer01-app",
+            a ->
+                new io.idxauth.core.ServiceAccount(
+                    a.clientId(), a.participantId(), false, a.roles(), a.tokenLifetime()),
+            new AdminStore.Actor("ops", null));
+    directory.poll();
+
+    assertThat(directory.cachedAccount("retailer01-app")).isEmpty();
+    assertThat(directory.cachedAccount("retailer02-app")).isPresent();
+    assertThat(directory.account("retailer01-app").orElseThrow().account().enabled()).isFalse();
+  }
+
+  @Test
+  void changes_no_longer_on_record_drop_everything() throws Exception {
+    otherProcess.apply(parse(TWO_ACCOUNTS));
+    directory.poll();
+    directory.account("retailer01-app");
+    directory.account("retailer02-app");
+    JdbcStore store = new JdbcStore(admin);
+    new AdminStore(store, io.idxauth.core.AccountPolicy.DEFAULT)
+        .updateAccount("retailer01-app", a -> a, new AdminStore.Actor("ops", null));
+
+    store.purgeChanges(Instant.now().plusSeconds(60));
+    directory.poll();
+
+    assertThat(directory.cachedAccount("retailer01-app")).isEmpty();
+    assertThat(directory.cachedAccount("retailer02-app")).isEmpty();
+  }
+
+  @Test
+  void through_an_outage_accounts_in_memory_are_served_for_the_grace_and_no_longer()
+      throws Exception {
+    otherProcess.apply(parse(TWO_ACCOUNTS));
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
+    try (CachedDirectory graced =
+        new CachedDirectory(
+            new JdbcStore(serving),
+            new CachedDirectory.Settings(
+                100, NEVER_DURING_THE_TEST, Duration.ZERO, Duration.ofMinutes(5)),
+            clock)) {
+      graced.account("retailer01-app");
+
+      serving.close();
+      graced.poll();
+
+      assertThat(graced.serving()).isTrue();
+      assertThat(graced.unreachableSince()).isEqualTo(clock.instant());
+      assertThat(graced.account("retailer01-app")).isPresent();
+      // Not in memory: refused at once, without waiting for a connection.
+      assertThatThrownBy(() -> graced.account("retailer02-app"))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("not in memory");
+
+      clock.advance(Duration.ofMinutes(5));
+
+      assertThat(graced.serving()).isFalse();
+      assertThatThrownBy(() -> graced.account("retailer01-app"))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("store-outage-grace");
+    }
+  }
+
+  /** A clock the test moves. */
+  private static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 
   private Provisioning parse(String yaml) throws InvalidProvisioningException {
