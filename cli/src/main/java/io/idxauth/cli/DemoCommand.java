@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
       config = options.load(defaults);
     }
 
-    Map<String, String> secrets = loadDemo(config.dataDir(), out);
+    Map<String, String> secrets = loadDemo(config, out);
     try (IdxAuthServer server = IdxAuthServer.start(config);
         Gateway gateway = startGateway(server, config, gatewayPort)) {
       String base = "http://localhost:" + server.port();
@@ -185,10 +185,14 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Imports the bundled dataset with this data directory's demo secrets; returns the secrets. */
-  private static Map<String, String> loadDemo(Path dataDir, PrintWriter out)
+  /**
+   * Imports the bundled dataset into the store the service will use (the embedded one, or {@code
+   * --db}), with this data directory's demo secrets; returns the secrets.
+   */
+  private static Map<String, String> loadDemo(ServerConfig config, PrintWriter out)
       throws IOException, InvalidProvisioningException {
-    try (Database database = Database.openEmbedded(dataDir);
+    Path dataDir = config.dataDir();
+    try (Database database = IdxAuthServer.openStore(config);
         InputStream yaml = DemoCommand.class.getResourceAsStream("demo.yaml")) {
       Importer importer =
           new Importer(new JdbcStore(database), SecretHashes.DEFAULT, Clock.systemUTC());

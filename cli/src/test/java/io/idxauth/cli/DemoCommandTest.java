@@ -3,6 +3,7 @@ package io.idxauth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idxauth.server.TestService;
+import io.idxauth.store.testing.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +40,8 @@ class DemoCommandTest {
                     Main.run(
                         new PrintWriter(out, true),
                         new PrintWriter(new StringWriter(), true),
-                        "demo",
-                        "--data",
-                        data.toString(),
-                        "--port",
-                        Integer.toString(port))));
+                        TestDatabases.withStoreOptions(
+                            "demo", "--data", data.toString(), "--port", Integer.toString(port)))));
     demo.start();
     try {
       String curl = awaitCurlLine(out);
@@ -117,9 +115,17 @@ class DemoCommandTest {
     StringWriter first = new StringWriter();
     StringWriter second = new StringWriter();
 
-    int firstExit = Main.run(new PrintWriter(first, true), new PrintWriter(first, true), args);
+    int firstExit =
+        Main.run(
+            new PrintWriter(first, true),
+            new PrintWriter(first, true),
+            TestDatabases.withStoreOptions(args));
     args[4] = Integer.toString(TestService.freePort());
-    int secondExit = Main.run(new PrintWriter(second, true), new PrintWriter(second, true), args);
+    int secondExit =
+        Main.run(
+            new PrintWriter(second, true),
+            new PrintWriter(second, true),
+            TestDatabases.withStoreOptions(args));
 
     assertThat(firstExit).as(first.toString()).isZero();
     assertThat(secondExit).as(second.toString()).isZero();
