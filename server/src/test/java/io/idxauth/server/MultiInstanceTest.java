@@ -157,6 +157,43 @@ class MultiInstanceTest {
   }
 
   @Test
+  void instances_started_together_on_an_empty_database_make_one_schema_and_one_key()
+      throws Exception {
+    postgres = TestPostgres.start();
+    TestDatabases.use(dir, postgres.createDatabase());
+    TestService template = TestService.unstarted(dir);
+    Map<String, String> settings = Map.of("issuer", ISSUER);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<TestService>> started = new ArrayList<>();
+      for (int n = 0; n < 3; n++) {
+        started.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return TestService.another(template, settings);
+                }));
+      }
+      go.countDown();
+      for (Future<TestService> s : started) {
+        instances.add(s.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    String jwks = instances.get(0).get("/oauth2/jwks").body();
+    assertThat(TestService.json(instances.get(0).get("/oauth2/jwks")).path("keys").size())
+        .isEqualTo(1);
+    for (TestService any : instances) {
+      // Every instance signs with the one key: its JWKS is the same, reloaded or not.
+      await(() -> any.get("/oauth2/jwks"), r -> r.body().equals(jwks));
+      assertThat(any.server().signingKeyId()).isEqualTo(instances.get(0).server().signingKeyId());
+    }
+  }
+
+  @Test
   void instances_issue_from_memory_through_an_outage_then_go_not_ready_and_recover() {
     List<TestService> i = threeInstances(Map.of("store-outage-grace", "8s"));
     String operator = i.get(0).operatorToken();

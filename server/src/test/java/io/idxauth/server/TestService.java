@@ -110,6 +110,14 @@ public final class TestService implements AutoCloseable {
   }
 
   /**
+   * A service on {@code dataDir} with a key-encryption key of its own, neither provisioned nor
+   * started: for tests that start instances themselves ({@link #another}).
+   */
+  public static TestService unstarted(Path dataDir) {
+    return new TestService(dataDir, KeyEncryptionKey.generateBase64(new SecureRandom()));
+  }
+
+  /**
    * Another instance on the store and key-encryption key of {@code first}, as a second process
    * behind the same load balancer: nothing is provisioned again.
    */
@@ -141,7 +149,18 @@ public final class TestService implements AutoCloseable {
   /** As {@link #restart()}, with some settings changed. */
   public void restart(Map<String, String> overrides) {
     stop();
-    server = IdxAuthServer.start(config(overrides));
+    // A free port can be taken by another process before the service binds it: try another.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        server = IdxAuthServer.start(config(overrides));
+        return;
+      } catch (IllegalArgumentException e) {
+        boolean portTaken = e.getMessage() != null && e.getMessage().contains("in use");
+        if (!portTaken || overrides.containsKey("port") || attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   public ServerConfig config(Map<String, String> overrides) {

@@ -142,6 +142,21 @@ class JdbcSigningKeysTest {
   }
 
   @Test
+  void two_processes_racing_to_make_the_first_key_make_exactly_one() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      keys.removeSigningKeys(keys.signingKeys().stream().map(SealedSigningKey::kid).toList());
+      SealedSigningKey mine = key("first" + round + "a", NOW, null);
+      SealedSigningKey theirs = key("first" + round + "b", NOW, null);
+
+      List<Boolean> won =
+          race(() -> keys.addSigningKey(mine, 0), () -> otherKeys.addSigningKey(theirs, 0));
+
+      assertThat(won).containsExactlyInAnyOrder(true, false);
+      assertThat(keys.signingKeys()).hasSize(1);
+    }
+  }
+
+  @Test
   void two_key_rings_on_one_file_rotating_at_once_make_exactly_one_key() throws Exception {
     KeyEncryptionKey kek =
         KeyEncryptionKey.fromBase64(KeyEncryptionKey.generateBase64(new SecureRandom()));
