@@ -28,6 +28,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -161,6 +162,12 @@ public final class IdxAuthServer implements AutoCloseable {
       TokenMetrics metrics = new TokenMetrics(registry, verifier);
       FunctionCounter.builder("idx_auth_audit_events_dropped", auditLog, AuditLog::dropped)
           .description("Audit events logged but not stored because the store fell behind")
+          .register(registry);
+      Gauge.builder("idx_auth_store_reachable", directory, d -> d.storeReachable() ? 1 : 0)
+          .description("1 while the store answers; 0 while tokens come from memory, or not at all")
+          .register(registry);
+      Gauge.builder("idx_auth_accounts_cached", directory, CachedDirectory::cachedAccounts)
+          .description("Accounts held in memory for the token path")
           .register(registry);
       // One authenticator and one record of refusals for every endpoint that authenticates clients.
       ClientAuthenticator authenticator =

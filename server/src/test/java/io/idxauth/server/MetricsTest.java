@@ -55,6 +55,14 @@ class MetricsTest {
   }
 
   @Test
+  void store_state_and_cached_accounts_are_measured() {
+    service.accessToken("pqd");
+
+    assertThat(metric("idx_auth_store_reachable")).isEqualTo(1.0);
+    assertThat(metric("idx_auth_accounts_cached")).isGreaterThanOrEqualTo(1.0);
+  }
+
+  @Test
   void correct_secret_pays_the_slow_hash_once_then_is_remembered() {
     String request =
         form("grant_type", "client_credentials", "client_id", CLIENT, "client_secret", SECRET);

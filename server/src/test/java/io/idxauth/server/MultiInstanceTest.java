@@ -228,6 +228,7 @@ class MultiInstanceTest {
 
     // After the grace: not ready, and no tokens from memory any more.
     for (TestService any : i) {
+      assertThat(any.getManagement("/metrics").body()).contains("idx_auth_store_reachable 0.0");
       HttpResponse<String> notReady =
           await(() -> any.getManagement("/health/ready"), r -> r.statusCode() == 503);
       assertThat(TestService.json(notReady).path("status").asText()).isEqualTo("DOWN");

@@ -2,6 +2,7 @@ package io.idxauth.store;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.idxauth.core.AccountDirectory;
 import io.idxauth.core.AccountRecord;
 import io.idxauth.core.Entity;
@@ -51,6 +52,7 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   private final JdbcStore store;
   private final Settings settings;
   private final Clock clock;
+  private final Ticker ticker;
 
   /**
    * Replaced whole when everything is dropped, so a load still running against the old data lands
@@ -77,7 +79,13 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   }
 
   public CachedDirectory(JdbcStore store, Settings settings, Clock clock) {
+    this(store, settings, clock, Ticker.systemTicker());
+  }
+
+  /** As the public constructor, with the time that idle expiry is measured by (for tests). */
+  CachedDirectory(JdbcStore store, Settings settings, Clock clock, Ticker ticker) {
     this.store = store;
+    this.ticker = ticker;
     this.settings = settings;
     this.clock = clock;
     this.accounts = newAccountCache();
@@ -279,7 +287,8 @@ public final class CachedDirectory implements AccountDirectory, AutoCloseable {
   }
 
   private LoadingCache<String, Optional<AccountRecord>> newAccountCache() {
-    Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maxAccounts());
+    Caffeine<Object, Object> builder =
+        Caffeine.newBuilder().maximumSize(settings.maxAccounts()).ticker(ticker);
     if (!settings.idleExpiry().isZero()) {
       // Most of a large market's accounts ask for a token now and then: memory follows the ones
       // in use, not the size of the store.

@@ -186,6 +186,29 @@ class CachedDirectoryTest {
     }
   }
 
+  @Test
+  void account_unused_for_the_idle_expiry_leaves_memory() throws Exception {
+    otherProcess.apply(parse(TWO_ACCOUNTS));
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    try (CachedDirectory idle =
+        new CachedDirectory(
+            new JdbcStore(serving),
+            new CachedDirectory.Settings(
+                100, NEVER_DURING_THE_TEST, Duration.ofHours(1), Duration.ofMinutes(1)),
+            Clock.systemUTC(),
+            nanos::get)) {
+      idle.account("retailer01-app");
+      idle.account("retailer02-app");
+
+      nanos.addAndGet(Duration.ofMinutes(59).toNanos());
+      idle.account("retailer01-app");
+      nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+
+      assertThat(idle.cachedAccount("retailer01-app")).isPresent();
+      assertThat(idle.cachedAccount("retailer02-app")).isEmpty();
+    }
+  }
+
   /** A clock the test moves. */
   private static final class MutableClock extends Clock {
     private volatile Instant now;
