@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.idxauth.store.testing.TestDatabases;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -18,17 +16,8 @@ class ExportCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            TestDatabases.withStoreOptions(args));
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static final String FILE =
@@ -67,7 +56,7 @@ class ExportCommandTest {
     Path data = dir.resolve(name);
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, FILE);
-    Run imported = run("import", "--data", data.toString(), file.toString());
+    CliRun imported = run("import", "--data", data.toString(), file.toString());
     assertThat(imported.exit()).as(imported.err()).isZero();
     return data;
   }
@@ -77,8 +66,8 @@ class ExportCommandTest {
     Path data = store("a");
     Path export = dir.resolve("export.yaml");
 
-    Run exported = run("export", "--data", data.toString(), "--output", export.toString());
-    Run imported = run("import", "--data", data.toString(), export.toString());
+    CliRun exported = run("export", "--data", data.toString(), "--output", export.toString());
+    CliRun imported = run("import", "--data", data.toString(), export.toString());
 
     assertThat(exported.exit()).as(exported.err()).isZero();
     assertThat(imported.exit()).as(imported.err()).isZero();
@@ -95,8 +84,8 @@ class ExportCommandTest {
     Path b = dir.resolve("b");
 
     run("export", "--data", a.toString(), "-o", exportOfA.toString());
-    Run imported = run("import", "--data", b.toString(), exportOfA.toString());
-    Run exportOfB = run("export", "--data", b.toString());
+    CliRun imported = run("import", "--data", b.toString(), exportOfA.toString());
+    CliRun exportOfB = run("export", "--data", b.toString());
 
     assertThat(imported.exit()).as(imported.err()).isZero();
     assertThat(imported.out()).contains("accounts:     2 created");
@@ -108,7 +97,7 @@ class ExportCommandTest {
   void export_goes_to_standard_output_by_default_and_says_it_holds_hashes() throws Exception {
     Path data = store("a");
 
-    Run run = run("export", "--data", data.toString());
+    CliRun run = run("export", "--data", data.toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out())
@@ -124,7 +113,7 @@ class ExportCommandTest {
     Path data = store("a");
     Path export = dir.resolve("export.yaml");
 
-    Run run = run("export", "--data", data.toString(), "--output", export.toString());
+    CliRun run = run("export", "--data", data.toString(), "--output", export.toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(Files.getPosixFilePermissions(export))
@@ -137,13 +126,14 @@ class ExportCommandTest {
     Path export = dir.resolve("export.yaml");
     Files.writeString(export, "keep me\n");
 
-    Run refused = run("export", "--data", data.toString(), "--output", export.toString());
+    CliRun refused = run("export", "--data", data.toString(), "--output", export.toString());
 
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).contains(export + " exists").contains("--force");
     assertThat(Files.readString(export)).isEqualTo("keep me\n");
 
-    Run forced = run("export", "--data", data.toString(), "--output", export.toString(), "--force");
+    CliRun forced =
+        run("export", "--data", data.toString(), "--output", export.toString(), "--force");
 
     assertThat(forced.exit()).as(forced.err()).isZero();
     assertThat(Files.readString(export)).startsWith("# idx-auth export");
@@ -156,7 +146,7 @@ class ExportCommandTest {
     assumeFalse(TestDatabases.postgresql(), "a shared store always exists");
     Path missing = dir.resolve("nowhere");
 
-    Run run = run("export", "--data", missing.toString());
+    CliRun run = run("export", "--data", missing.toString());
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("no store in " + missing);

@@ -6,8 +6,6 @@ import io.idxauth.core.Entity;
 import io.idxauth.store.Database;
 import io.idxauth.store.JdbcStore;
 import io.idxauth.store.testing.TestDatabases;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,17 +16,8 @@ class ImportCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            TestDatabases.withStoreOptions(args));
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path write(String name, String yaml) throws Exception {
@@ -65,9 +54,9 @@ class ImportCommandTest {
     Path file = write("good.yaml", GOOD);
     Path data = dir.resolve("data");
 
-    Run first = run("import", "--data", data.toString(), file.toString());
+    CliRun first = run("import", "--data", data.toString(), file.toString());
     long revision = revision(data);
-    Run second = run("import", "--data", data.toString(), file.toString());
+    CliRun second = run("import", "--data", data.toString(), file.toString());
 
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out()).contains("participants: 2 created").contains("accounts:     1 created");
@@ -110,7 +99,7 @@ class ImportCommandTest {
             """);
     Path data = dir.resolve("data");
 
-    Run run = run("import", "--data", data.toString(), file.toString());
+    CliRun run = run("import", "--data", data.toString(), file.toString());
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
@@ -129,7 +118,7 @@ class ImportCommandTest {
   void file_that_is_not_yaml_is_refused_with_a_line_number() throws Exception {
     Path file = write("broken.yaml", "participants:\n  - id: [unclosed\n");
 
-    Run run = run("import", "--data", dir.resolve("data").toString(), file.toString());
+    CliRun run = run("import", "--data", dir.resolve("data").toString(), file.toString());
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("not valid YAML").contains("line");

@@ -2,9 +2,6 @@ package io.idxauth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.idxauth.store.testing.TestDatabases;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,25 +11,16 @@ class MigrateCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.run(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            TestDatabases.withStoreOptions(args));
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void migrates_an_empty_store_then_finds_it_up_to_date() {
     String data = dir.resolve("data").toString();
 
-    Run first = run("migrate", "--data", data);
-    Run second = run("migrate", "--data", data);
+    CliRun first = run("migrate", "--data", data);
+    CliRun second = run("migrate", "--data", data);
 
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out())
@@ -44,7 +32,7 @@ class MigrateCommandTest {
 
   @Test
   void unsupported_database_url_is_refused_by_name() {
-    Run run = run("migrate", "--db", "jdbc:mysql://db.internal/idx");
+    CliRun run = run("migrate", "--db", "jdbc:mysql://db.internal/idx");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("not a supported JDBC URL").doesNotContain("Exception");
@@ -52,7 +40,8 @@ class MigrateCommandTest {
 
   @Test
   void password_in_the_url_is_not_echoed_when_the_store_cannot_be_reached() {
-    Run run = run("migrate", "--db", "jdbc:postgresql://127.0.0.1:1/idx?user=u&password=hunter2");
+    CliRun run =
+        run("migrate", "--db", "jdbc:postgresql://127.0.0.1:1/idx?user=u&password=hunter2");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("cannot open the store").doesNotContain("hunter2");
