@@ -20,6 +20,7 @@ import io.idxauth.store.AuditLog;
 import io.idxauth.store.BusinessFunctions;
 import io.idxauth.store.CachedDirectory;
 import io.idxauth.store.Database;
+import io.idxauth.store.JdbcLockoutLedger;
 import io.idxauth.store.JdbcSigningKeys;
 import io.idxauth.store.JdbcStore;
 import io.idxauth.store.Revocations;
@@ -61,6 +62,7 @@ public final class IdxAuthServer implements AutoCloseable {
   private final ServerConfig config;
   private final Database database;
   private final CachedDirectory directory;
+  private final Lockouts lockouts;
   private final KeyRing keys;
   private final AuditLog auditLog;
   private final Maintenance maintenance;
@@ -73,6 +75,7 @@ public final class IdxAuthServer implements AutoCloseable {
       ServerConfig config,
       Database database,
       CachedDirectory directory,
+      Lockouts lockouts,
       KeyRing keys,
       AuditLog auditLog,
       Maintenance maintenance,
@@ -84,6 +87,7 @@ public final class IdxAuthServer implements AutoCloseable {
     this.config = config;
     this.database = database;
     this.directory = directory;
+    this.lockouts = lockouts;
     this.keys = keys;
     this.auditLog = auditLog;
     this.maintenance = maintenance;
@@ -119,7 +123,10 @@ public final class IdxAuthServer implements AutoCloseable {
               clock);
       CachedDirectory directory = new CachedDirectory(store, 100_000, Duration.ofMillis(500));
       AccountPolicy accountPolicy = config.accountPolicy();
-      Lockouts lockouts = new Lockouts(accountPolicy, 100_000);
+      // Shared by every instance on the store; a lock reaches the others within a second.
+      Lockouts lockouts =
+          new Lockouts(
+              accountPolicy, 100_000, new JdbcLockoutLedger(store), clock, Duration.ofMillis(500));
       AuditLog auditLog = new AuditLog(store);
       AdminStore adminStore = new AdminStore(store, accountPolicy);
       Revocations revocations = new Revocations(store);
@@ -266,6 +273,7 @@ public final class IdxAuthServer implements AutoCloseable {
       } catch (RuntimeException e) {
         app.stop();
         maintenance.close();
+        lockouts.close();
         auditLog.close();
         directory.close();
         throw new IllegalArgumentException(
@@ -295,6 +303,7 @@ public final class IdxAuthServer implements AutoCloseable {
           config,
           database,
           directory,
+          lockouts,
           keys,
           auditLog,
           maintenance,
@@ -414,6 +423,7 @@ public final class IdxAuthServer implements AutoCloseable {
     }
     app.stop();
     maintenance.close();
+    lockouts.close();
     auditLog.close();
     directory.close();
     database.close();
