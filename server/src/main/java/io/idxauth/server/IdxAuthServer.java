@@ -20,6 +20,7 @@ import io.idxauth.store.AuditLog;
 import io.idxauth.store.BusinessFunctions;
 import io.idxauth.store.CachedDirectory;
 import io.idxauth.store.Database;
+import io.idxauth.store.JdbcLockoutLedger;
 import io.idxauth.store.JdbcSigningKeys;
 import io.idxauth.store.JdbcStore;
 import io.idxauth.store.Revocations;
@@ -63,6 +64,7 @@ public final class IdxAuthServer implements AutoCloseable {
   private final ServerConfig config;
   private final Database database;
   private final CachedDirectory directory;
+  private final Lockouts lockouts;
   private final KeyRing keys;
   private final AuditLog auditLog;
   private final Maintenance maintenance;
@@ -75,6 +77,7 @@ public final class IdxAuthServer implements AutoCloseable {
       ServerConfig config,
       Database database,
       CachedDirectory directory,
+      Lockouts lockouts,
       KeyRing keys,
       AuditLog auditLog,
       Maintenance maintenance,
@@ -86,6 +89,7 @@ public final class IdxAuthServer implements AutoCloseable {
     this.config = config;
     this.database = database;
     this.directory = directory;
+    this.lockouts = lockouts;
     this.keys = keys;
     this.auditLog = auditLog;
     this.maintenance = maintenance;
@@ -130,7 +134,10 @@ public final class IdxAuthServer implements AutoCloseable {
                   config.store().outageGrace()),
               clock);
       AccountPolicy accountPolicy = config.accountPolicy();
-      Lockouts lockouts = new Lockouts(accountPolicy, 100_000);
+      // Shared by every instance on the store; a lock reaches the others within a second.
+      Lockouts lockouts =
+          new Lockouts(
+              accountPolicy, 100_000, new JdbcLockoutLedger(store), clock, Duration.ofMillis(500));
       AuditLog auditLog = new AuditLog(store);
       AdminStore adminStore = new AdminStore(store, accountPolicy);
       Revocations revocations = new Revocations(store);
@@ -302,6 +309,7 @@ public final class IdxAuthServer implements AutoCloseable {
       } catch (RuntimeException e) {
         app.stop();
         maintenance.close();
+        lockouts.close();
         auditLog.close();
         directory.close();
         throw new IllegalArgumentException(
@@ -331,6 +339,7 @@ public final class IdxAuthServer implements AutoCloseable {
           config,
           database,
           directory,
+          lockouts,
           keys,
           auditLog,
           maintenance,
@@ -450,6 +459,7 @@ public final class IdxAuthServer implements AutoCloseable {
     }
     app.stop();
     maintenance.close();
+    lockouts.close();
     auditLog.close();
     directory.close();
     database.close();
