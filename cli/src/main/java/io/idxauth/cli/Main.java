@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       ExportCommand.class,
       MigrateCommand.class,
+      UnlockCommand.class,
       DemoCommand.class,
       AdminCommand.class
     })
