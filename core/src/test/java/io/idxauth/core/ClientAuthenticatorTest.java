@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idxauth.core.ClientAuthenticator.Outcome;
 import io.idxauth.core.ClientAuthenticator.Refusal;
-import java.time.Clock;
+import io.idxauth.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -296,34 +295,6 @@ class ClientAuthenticatorTest {
     assertThat(unknown).isEqualTo(AccountPolicy.MAX_SECRETS);
     assertThat(oneSecret).isEqualTo(AccountPolicy.MAX_SECRETS);
     assertThat(twoSecrets).isEqualTo(AccountPolicy.MAX_SECRETS);
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 
   private static AccountRecord account(String clientId, boolean enabled, ClientSecret... secrets) {

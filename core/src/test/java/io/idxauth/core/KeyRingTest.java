@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.idxauth.core.testing.MutableClock;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -17,7 +18,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -569,35 +569,6 @@ class KeyRingTest {
   private KeyRing open(SigningKeyRepository repository, Clock clock)
       throws KeyEncryptionKey.KeyUnsealException {
     return KeyRing.open(repository, kek, null, JOSEObjectType.JWT, KeyPolicy.DEFAULT, clock);
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 
   private static SealedSigningKey retired(SealedSigningKey key, Instant retires) {

@@ -3,7 +3,7 @@ package io.idxauth.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.idxauth.core.ClientAuthenticatorTest.MutableClock;
+import io.idxauth.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idxauth.core.Entitlement;
 import io.idxauth.core.SecretHashes;
+import io.idxauth.core.testing.MutableClock;
 import io.idxauth.store.testing.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -206,34 +207,6 @@ class CachedDirectoryTest {
 
       assertThat(idle.cachedAccount("retailer01-app")).isPresent();
       assertThat(idle.cachedAccount("retailer02-app")).isEmpty();
-    }
-  }
-
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 
