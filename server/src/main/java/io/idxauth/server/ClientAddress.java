@@ -70,7 +70,10 @@ final class ClientAddress {
       }
       if (bits < 0 || bits > address.length * 8) {
         throw new IllegalArgumentException(
-            "trusted-proxies: '" + entry + "' has a prefix length outside 0.." + address.length * 8);
+            "trusted-proxies: '"
+                + entry
+                + "' has a prefix length outside 0.."
+                + address.length * 8);
       }
     }
     return new Block(address, bits);
@@ -78,7 +81,8 @@ final class ClientAddress {
 
   /** The bytes of an IP literal, or null; never a name lookup. */
   private static byte[] literal(String text) {
-    String s = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    String s =
+        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     if (!LITERAL.matcher(s).matches()) {
       return null;
     }

@@ -79,13 +79,20 @@ final class ClientAuthentication {
     ClientCredentials credentials = ClientCredentials.from(ctx.header("Authorization"), form);
     ClientAuthenticator.Outcome outcome;
     try {
-      outcome = authenticator.authenticate(credentials.clientId(), credentials.secret(), ClientAddress.of(ctx));
+      outcome =
+          authenticator.authenticate(
+              credentials.clientId(), credentials.secret(), ClientAddress.of(ctx));
     } catch (SecretVerifier.Busy e) {
       throw OAuthError.temporarilyUnavailable(
           "too many client authentications are in progress; retry in a second");
     }
     if (!outcome.authenticated()) {
-      refusals.record(CLIENT_REFUSED, credentials, outcome, ClientAddress.of(ctx), Map.of("endpoint", endpoint));
+      refusals.record(
+          CLIENT_REFUSED,
+          credentials,
+          outcome,
+          ClientAddress.of(ctx),
+          Map.of("endpoint", endpoint));
       throw OAuthError.invalidClient("client authentication failed");
     }
     return new Request(outcome.account().account(), form);

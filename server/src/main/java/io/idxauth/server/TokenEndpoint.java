@@ -98,13 +98,16 @@ final class TokenEndpoint implements Handler {
 
     ClientAuthenticator.Outcome outcome;
     try {
-      outcome = authenticator.authenticate(credentials.clientId(), credentials.secret(), ClientAddress.of(ctx));
+      outcome =
+          authenticator.authenticate(
+              credentials.clientId(), credentials.secret(), ClientAddress.of(ctx));
     } catch (SecretVerifier.Busy e) {
       throw OAuthError.temporarilyUnavailable(
           "too many client authentications are in progress; retry in a second");
     }
     if (!outcome.authenticated()) {
-      refusals.record(AuditEvent.TOKEN_REFUSED, credentials, outcome, ClientAddress.of(ctx), Map.of());
+      refusals.record(
+          AuditEvent.TOKEN_REFUSED, credentials, outcome, ClientAddress.of(ctx), Map.of());
       throw OAuthError.invalidClient("client authentication failed");
     }
 

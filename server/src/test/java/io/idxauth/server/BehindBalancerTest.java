@@ -44,16 +44,12 @@ class BehindBalancerTest {
     }
 
     // The guessing caller is limited, even with a right secret that needs a slow check ...
-    assertThat(tokenFrom("203.0.113.7", "dnsp01-app", "dnsp01-secret").statusCode())
-        .isEqualTo(401);
+    assertThat(tokenFrom("203.0.113.7", "dnsp01-app", "dnsp01-secret").statusCode()).isEqualTo(401);
     // ... the other callers behind the same balancer are not.
-    assertThat(tokenFrom("203.0.113.8", "dnsp01-app", "dnsp01-secret").statusCode())
-        .isEqualTo(200);
+    assertThat(tokenFrom("203.0.113.8", "dnsp01-app", "dnsp01-secret").statusCode()).isEqualTo(200);
     service.server().auditLog().flush(java.time.Duration.ofSeconds(5));
     assertThat(
-            service
-                .admin("GET", "/audit?kind=token.refused", service.operatorToken(), null)
-                .body())
+            service.admin("GET", "/audit?kind=token.refused", service.operatorToken(), null).body())
         .contains("\"source\":\"203.0.113.7\"")
         .contains("\"reason\":\"source_limited\"");
   }
@@ -68,7 +64,6 @@ class BehindBalancerTest {
     }
 
     // Without trusted proxies the header is the caller's own claim: the peer is what counts.
-    assertThat(tokenFrom("203.0.113.8", "dnsp01-app", "dnsp01-secret").statusCode())
-        .isEqualTo(401);
+    assertThat(tokenFrom("203.0.113.8", "dnsp01-app", "dnsp01-secret").statusCode()).isEqualTo(401);
   }
 }

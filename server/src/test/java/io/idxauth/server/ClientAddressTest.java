@@ -26,8 +26,7 @@ class ClientAddressTest {
   @Test
   void trusted_peer_gives_the_nearest_untrusted_hop() {
     // A caller wrote a fake first hop; the balancer appended the address it saw.
-    assertThat(behindBalancer.resolve("10.0.0.5", "1.2.3.4, 203.0.113.7"))
-        .isEqualTo("203.0.113.7");
+    assertThat(behindBalancer.resolve("10.0.0.5", "1.2.3.4, 203.0.113.7")).isEqualTo("203.0.113.7");
     assertThat(behindBalancer.resolve("10.0.0.5", "203.0.113.7, 10.1.2.3"))
         .isEqualTo("203.0.113.7");
     assertThat(behindBalancer.resolve("fd00::1", "2001:db8::42")).isEqualTo("2001:db8::42");
@@ -35,8 +34,7 @@ class ClientAddressTest {
 
   @Test
   void a_hop_that_is_not_an_address_stops_the_walk() {
-    assertThat(behindBalancer.resolve("10.0.0.5", "evil.example, 10.1.2.3"))
-        .isEqualTo("10.1.2.3");
+    assertThat(behindBalancer.resolve("10.0.0.5", "evil.example, 10.1.2.3")).isEqualTo("10.1.2.3");
     assertThat(behindBalancer.resolve("10.0.0.5", "unknown")).isEqualTo("10.0.0.5");
   }
 
