@@ -3,9 +3,13 @@ package io.idxauth.cli;
 import io.idxauth.gateway.Gateway;
 import io.idxauth.gateway.GatewayConfig;
 import io.idxauth.gateway.RouteTable;
+import io.idxauth.store.Database;
+import io.idxauth.store.JdbcRateUsage;
+import io.idxauth.store.JdbcStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -19,7 +23,9 @@ import picocli.CommandLine.Option;
           + " of the issuer, x-initiatingParticipantId and x-market, and a grant of its route's"
           + " entity and operation for the initiating participant.",
       "Also answers GET /_idx/decision for nginx auth_request (docs/nginx/idx-auth-decision.conf)"
-          + " and GET /_idx/health."
+          + " and GET /_idx/health.",
+      "Several gateways behind a load balancer share each participant's rate limits when they"
+          + " are given the token service's PostgreSQL store (--db)."
     })
 final class GatewayCommand implements Callable<Integer> {
 
@@ -67,6 +73,18 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Longest wait for a connection to an upstream (default 5s).")
   Duration connectTimeout;
 
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC-URL",
+      description =
+          "Share the rate limits with the other gateways through the token service's PostgreSQL"
+              + " store, jdbc:postgresql://host:5432/name (IDX_AUTH_DB; password in"
+              + " IDX_AUTH_DB_PASSWORD). Without it each gateway counts alone.")
+  String db;
+
+  @Option(names = "--db-user", description = "Database user (IDX_AUTH_DB_USER).")
+  String dbUser;
+
   @Override
   public Integer call() throws InterruptedException {
     RouteTable table;
@@ -79,8 +97,32 @@ final class GatewayCommand implements Callable<Integer> {
     GatewayConfig config =
         new GatewayConfig(
             table, host, port, issuer, jwks, audience, revocationsPoll, connectTimeout);
-    Gateway gateway = Gateway.start(config);
-    ServeCommand.awaitShutdown(gateway);
+    Map<String, String> env = System.getenv();
+    String url = db != null ? db : env.get("IDX_AUTH_DB");
+    if (url == null || url.isBlank()) {
+      ServeCommand.awaitShutdown(Gateway.start(config));
+      return 0;
+    }
+    if (Database.dialectOf(url) != Database.Dialect.POSTGRESQL) {
+      throw new IllegalArgumentException(
+          "--db: the gateways share their rate limits through a PostgreSQL store"
+              + " (jdbc:postgresql://host:5432/name); the embedded SQLite store is one process's");
+    }
+    String user = dbUser != null ? dbUser : env.get("IDX_AUTH_DB_USER");
+    Database database = Database.connect(url, user, env.get("IDX_AUTH_DB_PASSWORD"), 2);
+    Gateway gateway;
+    try {
+      JdbcRateUsage usage = new JdbcRateUsage(new JdbcStore(database));
+      gateway = Gateway.start(config.withSharedLimits(usage::exchange));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    ServeCommand.awaitShutdown(
+        () -> {
+          gateway.close();
+          database.close();
+        });
     return 0;
   }
 

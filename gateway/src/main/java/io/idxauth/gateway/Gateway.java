@@ -28,14 +28,20 @@ public final class Gateway implements AutoCloseable {
   private final ServerConnector connector;
   private final TokenValidator validator;
   private final boolean ownsValidator;
+  private final RateLimiter limiter;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Gateway(
-      Server server, ServerConnector connector, TokenValidator validator, boolean ownsValidator) {
+      Server server,
+      ServerConnector connector,
+      TokenValidator validator,
+      boolean ownsValidator,
+      RateLimiter limiter) {
     this.server = server;
     this.connector = connector;
     this.validator = validator;
     this.ownsValidator = ownsValidator;
+    this.limiter = limiter;
   }
 
   /**
@@ -82,8 +88,11 @@ public final class Gateway implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     server.addConnector(connector);
-    Enforcement enforcement =
-        new Enforcement(config.routes(), validator, new RateLimiter(config.routes()));
+    RateLimiter limiter =
+        config.sharedLimits() == null
+            ? new RateLimiter(config.routes())
+            : new RateLimiter(config.routes(), config.sharedLimits());
+    Enforcement enforcement = new Enforcement(config.routes(), validator, limiter);
     server.setHandler(new GatewayHandler(enforcement, new GatewayProxy(config.connectTimeout())));
     server.setErrorHandler(new GatewayErrorHandler());
     try {
@@ -104,6 +113,11 @@ public final class Gateway implements AutoCloseable {
         connector.getLocalPort(),
         config.issuer(),
         config.routes().routes().size());
+    if (config.sharedLimits() != null) {
+      LOG.info(
+          "rate limits shared with the other gateways through the store, exchanged every {} ms",
+          RateLimiter.SYNC_PERIOD.toMillis());
+    }
     for (Route route : config.routes().routes()) {
       LOG.info(
           "route {} -> {} entity={} limits={}",
@@ -112,12 +126,18 @@ public final class Gateway implements AutoCloseable {
           route.entity() == null ? "(any valid token)" : route.entity(),
           route.rateLimits());
     }
-    return new Gateway(server, connector, validator, ownsValidator);
+    limiter.start();
+    return new Gateway(server, connector, validator, ownsValidator, limiter);
   }
 
   /** The port the gateway listens on. */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** Its rate limits (for tests: {@link RateLimiter#sync()}). */
+  RateLimiter rateLimiter() {
+    return limiter;
   }
 
   @Override
@@ -126,6 +146,7 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     stop(server);
+    limiter.close();
     if (ownsValidator) {
       validator.close();
     }

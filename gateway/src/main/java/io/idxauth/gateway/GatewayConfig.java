@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param audience the {@code aud} tokens must carry
  * @param revocationsPoll how often to fetch the token service's revocation feed; zero: never
  * @param connectTimeout the longest a connection to an upstream may take to open
+ * @param sharedLimits where the gateways of a fleet share their rate limits (the store); {@code
+ *     null}: each counts alone
  */
 public record GatewayConfig(
     RouteTable routes,
@@ -27,7 +29,8 @@ public record GatewayConfig(
     URI jwksUri,
     String audience,
     Duration revocationsPoll,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    SharedBuckets sharedLimits) {
 
   public static final String DEFAULT_AUDIENCE = "idx-api";
   public static final Duration DEFAULT_REVOCATIONS_POLL = Duration.ofSeconds(2);
@@ -56,6 +59,25 @@ public record GatewayConfig(
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
       throw new IllegalArgumentException("connect-timeout: must be positive");
     }
+  }
+
+  /** A gateway that counts its rate limits alone. */
+  public GatewayConfig(
+      RouteTable routes,
+      String host,
+      int port,
+      URI issuer,
+      URI jwksUri,
+      String audience,
+      Duration revocationsPoll,
+      Duration connectTimeout) {
+    this(routes, host, port, issuer, jwksUri, audience, revocationsPoll, connectTimeout, null);
+  }
+
+  /** This configuration, with its rate limits shared through {@code shared}. */
+  public GatewayConfig withSharedLimits(SharedBuckets shared) {
+    return new GatewayConfig(
+        routes, host, port, issuer, jwksUri, audience, revocationsPoll, connectTimeout, shared);
   }
 
   /** The settings that have defaults, defaulted. */

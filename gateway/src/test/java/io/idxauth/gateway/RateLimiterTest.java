@@ -2,7 +2,6 @@ package io.idxauth.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.bucket4j.TimeMeter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,17 +10,17 @@ import org.junit.jupiter.api.Test;
 class RateLimiterTest {
 
   /** A clock the test moves by hand. */
-  static final class ManualTime implements TimeMeter {
+  static final class ManualTime implements RateLimiter.Clock {
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
     @Override
-    public long currentTimeNanos() {
+    public long nanoTime() {
       return nanos.get();
     }
 
     @Override
-    public boolean isWallClockBased() {
-      return false;
+    public long epochMicros() {
+      return 1_772_359_200_000_000L + nanos.get() / 1_000; // from 2026-03-01T10:00:00Z
     }
 
     void advance(Duration d) {
