@@ -20,6 +20,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -197,13 +198,40 @@ public final class KeyRing {
         SealedSigningKey created = generate(now, now, retires);
         if (repository.addSigningKey(created, stored.size())) {
           LOG.info("created signing key {}", created.kid());
+          stored = repository.signingKeys();
+        } else {
+          // Another instance made it first, a moment after this one read the clock, or on a host
+          // whose clock is a little ahead: its key signs from its own now.
+          long deadline = System.nanoTime() + LOST_RACE_PATIENCE.toNanos();
+          do {
+            now = clock.instant();
+            stored = repository.signingKeys();
+          } while (signingCandidate(stored, now).isEmpty()
+              && System.nanoTime() < deadline
+              && pause());
         }
-        stored = repository.signingKeys();
       }
       SealedSigningKey current =
           signingCandidate(stored, now)
-              .orElseThrow(() -> new IllegalStateException("no signing key can sign now"));
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no signing key can sign now: is this host's clock behind the other"
+                              + " instances'?"));
       snapshot = snapshot(stored, current, now);
+    }
+  }
+
+  /** How long to wait for the key another instance made to sign here: the clocks' disagreement. */
+  private static final Duration LOST_RACE_PATIENCE = Duration.ofSeconds(10);
+
+  private static boolean pause() {
+    try {
+      Thread.sleep(100);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

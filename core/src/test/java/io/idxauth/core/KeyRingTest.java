@@ -188,6 +188,28 @@ class KeyRingTest {
   }
 
   @Test
+  void key_a_racing_process_made_a_moment_after_our_clock_read_is_used() throws Exception {
+    InMemorySigningKeys elsewhere = new InMemorySigningKeys();
+    String winner =
+        open(elsewhere, kek, Clock.fixed(NOW.plusMillis(50), ZoneOffset.UTC)).active().kid();
+    MutableClock ours = new MutableClock(NOW);
+    SigningKeyRepository racing =
+        new InMemorySigningKeys() {
+          @Override
+          public synchronized boolean addSigningKey(SealedSigningKey key, int expectedCount) {
+            keys.addAll(elsewhere.keys); // the other process commits first, at NOW + 50 ms
+            ours.advance(Duration.ofMillis(100));
+            return super.addSigningKey(key, expectedCount);
+          }
+        };
+
+    KeyRing ring = open(racing, kek, ours);
+
+    assertThat(racing.signingKeys()).hasSize(1);
+    assertThat(ring.active().kid()).isEqualTo(winner);
+  }
+
+  @Test
   void reload_picks_up_a_key_that_another_process_rotated_in() throws Exception {
     open(repository, kek, CLOCK);
     String first = repository.keys.get(0).kid();
