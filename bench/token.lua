@@ -1,7 +1,9 @@
 -- wrk script for POST /oauth2/token with the client-credentials grant (RFC 6749 §4.4).
--- Environment (set by bench/token-load.sh):
+-- Environment (set by bench/token-load.sh and bench/scale.sh):
 --   CLIENT_ID, CLIENT_SECRET  the client to authenticate as (client_secret_post)
 --   SCOPE                     requested scope, space-separated; empty for an unscoped token
+--   CLIENT_IDS                optional: space-separated client IDs that all hold CLIENT_SECRET;
+--                             each request then picks one of them at random (CLIENT_ID unused)
 -- Counts every response whose status is not 200, per status, and prints them at the end together
 -- with a one-line summary that token-load.sh parses:
 --   RESULT tokens_per_s=<200s/s> requests=<n> non200=<n> socket_errors=<n> p50_ms=.. p90_ms=.. p99_ms=..
@@ -10,20 +12,36 @@ local function urlencode(s)
   return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
-local client_id = os.getenv("CLIENT_ID") or error("CLIENT_ID is not set")
 local client_secret = os.getenv("CLIENT_SECRET") or error("CLIENT_SECRET is not set")
 local scope = os.getenv("SCOPE") or ""
 
-local body = "grant_type=client_credentials&client_id=" .. urlencode(client_id)
-  .. "&client_secret=" .. urlencode(client_secret)
-if scope ~= "" then
-  body = body .. "&scope=" .. urlencode(scope)
+local function body_for(client_id)
+  local body = "grant_type=client_credentials&client_id=" .. urlencode(client_id)
+    .. "&client_secret=" .. urlencode(client_secret)
+  if scope ~= "" then
+    body = body .. "&scope=" .. urlencode(scope)
+  end
+  return body
 end
 
 wrk.method = "POST"
-wrk.body = body
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "application/json"
+
+local client_ids = os.getenv("CLIENT_IDS") or ""
+if client_ids == "" then
+  wrk.body = body_for(os.getenv("CLIENT_ID") or error("CLIENT_ID is not set"))
+else
+  -- One body per client, made once; request() only picks one (a little wrk CPU per request).
+  local bodies = {}
+  for id in client_ids:gmatch("%S+") do
+    bodies[#bodies + 1] = body_for(id)
+  end
+  local count = #bodies
+  function request()
+    return wrk.format(nil, nil, nil, bodies[math.random(count)])
+  end
+end
 
 -- Per-thread state lives in each thread's own Lua state; done() reads it back through the
 -- thread objects kept by setup().
@@ -31,9 +49,11 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("thread_id", #threads)
 end
 
 function init(args)
+  math.randomseed(os.time() * 1000 + (thread_id or 0)) -- for CLIENT_IDS: each thread its own
   non200 = 0
   ok = 0
   statuses = {}

@@ -88,6 +88,9 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("socketTimeout", "30");
     config.addDataSourceProperty("tcpKeepAlive", "true");
     config.addDataSourceProperty("ApplicationName", "idx-auth");
+    // A batch of INSERTs goes as multi-row statements: an import of 100,000 accounts writes a
+    // million entitlement rows in thousands of statements rather than a million.
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.setPoolName("idx-auth-postgresql");
     return open(config, Dialect.POSTGRESQL);
   }

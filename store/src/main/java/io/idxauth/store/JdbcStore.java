@@ -17,10 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -314,50 +319,97 @@ public final class JdbcStore {
   }
 
   static Optional<AccountRecord> account(Connection c, String clientId) throws SQLException {
-    ServiceAccount account;
+    return Optional.ofNullable(accounts(c, List.of(clientId)).get(clientId));
+  }
+
+  /** How many client IDs one statement of {@link #accounts} names at most. */
+  static final int ACCOUNTS_PER_READ = 1_000;
+
+  /**
+   * The accounts of {@code clientIds} (at most {@link #ACCOUNTS_PER_READ}) that exist, with their
+   * secrets and entitlements, by client ID: three statements, however many accounts.
+   */
+  static Map<String, AccountRecord> accounts(Connection c, Collection<String> clientIds)
+      throws SQLException {
+    if (clientIds.size() > ACCOUNTS_PER_READ) {
+      throw new IllegalArgumentException("at most " + ACCOUNTS_PER_READ + " accounts at a time");
+    }
+    Map<String, AccountRecord> out = new HashMap<>();
+    if (clientIds.isEmpty()) {
+      return out;
+    }
+    String in = " IN (" + String.join(", ", Collections.nCopies(clientIds.size(), "?")) + ")";
+    Map<String, ServiceAccount> accounts = new LinkedHashMap<>();
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT client_id, participant_id, enabled, roles, token_lifetime_s"
-                + " FROM service_account WHERE client_id = ?")) {
-      s.setString(1, clientId);
+                + " FROM service_account WHERE client_id"
+                + in)) {
+      bind(s, clientIds);
       try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) {
-          return Optional.empty();
+        while (r.next()) {
+          ServiceAccount account = serviceAccount(r);
+          accounts.put(account.clientId(), account);
         }
-        account = serviceAccount(r);
       }
     }
-    List<ClientSecret> secrets = new ArrayList<>();
+    if (accounts.isEmpty()) {
+      return out;
+    }
+    Map<String, List<ClientSecret>> secrets = new HashMap<>();
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT id, hash, created_at, expires_at FROM client_secret WHERE client_id = ?"
+            "SELECT client_id, id, hash, created_at, expires_at FROM client_secret WHERE client_id"
+                + in
                 + " ORDER BY created_at DESC, id")) {
-      s.setString(1, clientId);
+      bind(s, clientIds);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          secrets.add(
-              new ClientSecret(
-                  r.getString(1),
-                  r.getString(2),
-                  Instant.ofEpochMilli(r.getLong(3)),
-                  instantOrNull(r, 4)));
+          secrets
+              .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+              .add(
+                  new ClientSecret(
+                      r.getString(2),
+                      r.getString(3),
+                      Instant.ofEpochMilli(r.getLong(4)),
+                      instantOrNull(r, 5)));
         }
       }
     }
-    List<Entitlement> entitlements = new ArrayList<>();
+    Map<String, List<Entitlement>> entitlements = new HashMap<>();
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT entity_name, participant_ids, operations FROM entitlement WHERE client_id = ?"
+            "SELECT client_id, entity_name, participant_ids, operations FROM entitlement"
+                + " WHERE client_id"
+                + in
                 + " ORDER BY entity_name")) {
-      s.setString(1, clientId);
+      bind(s, clientIds);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          entitlements.add(
-              new Entitlement(r.getString(1), list(r.getString(2)), operations(r.getString(3))));
+          entitlements
+              .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+              .add(
+                  new Entitlement(
+                      r.getString(2), list(r.getString(3)), operations(r.getString(4))));
         }
       }
     }
-    return Optional.of(new AccountRecord(account, secrets, entitlements));
+    accounts.forEach(
+        (clientId, account) ->
+            out.put(
+                clientId,
+                new AccountRecord(
+                    account,
+                    secrets.getOrDefault(clientId, List.of()),
+                    entitlements.getOrDefault(clientId, List.of()))));
+    return out;
+  }
+
+  private static void bind(PreparedStatement s, Collection<String> values) throws SQLException {
+    int i = 1;
+    for (String value : values) {
+      s.setString(i++, value);
+    }
   }
 
   /**

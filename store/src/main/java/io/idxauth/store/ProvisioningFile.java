@@ -1,5 +1,6 @@
 package io.idxauth.store;
 
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.idxauth.core.AccountPolicy;
@@ -12,6 +13,7 @@ import io.idxauth.core.Participant;
 import io.idxauth.core.Role;
 import io.idxauth.core.SecretHashes;
 import io.idxauth.core.ServiceAccount;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,83 +55,228 @@ public final class ProvisioningFile {
   private static final String ROLE_NAMES =
       String.join(", ", Stream.of(Role.values()).map(Role::wireName).toList());
 
-  private final List<String> problems = new ArrayList<>();
+  /** Where the file is read from: opened once, or twice when its accounts come first. */
+  @FunctionalInterface
+  private interface Source {
+    InputStream open() throws IOException;
+  }
+
+  /** The sections of a file, each given at most once. */
+  private static final List<String> SECTIONS = List.of("participants", "entities", "accounts");
+
+  /** The list the checks add their problems to: that of the section being checked. */
+  private List<String> problems = new ArrayList<>();
+
+  private final List<String> fileProblems = new ArrayList<>();
+  private List<String> definitionProblems = new ArrayList<>();
+  private final List<String> accountProblems = new ArrayList<>();
   private final Map<String, Entity> entitiesInFile = new HashMap<>();
   private final Map<String, Provisioning.Catalogue> catalogue = new HashMap<>();
   private final Set<String> participantsInFile = new HashSet<>();
   private final Predicate<String> participantExists;
   private final Function<String, Optional<Entity>> existingEntity;
 
+  /**
+   * One instance of each participant ID and entity name, however often the file repeats it: a file
+   * of a million entitlements names the same hundred participants over and over.
+   */
+  private final Map<String, String> canonicalNames = new HashMap<>();
+
+  /** The participants and entities sections as read, while the file is being read. */
+  private JsonNode participantsNode;
+
+  private JsonNode entitiesNode;
+
+  /** What the definitions were checked with: which of the two sections had been read then. */
+  private boolean checkedWithParticipants;
+
+  private boolean checkedWithEntities;
+  private List<Participant> participants = List.of();
+  private List<Entity> entities = List.of();
+  private Map<String, List<Entitlement>> holdings = Map.of();
+  private final List<Provisioning.AccountSpec> accounts = new ArrayList<>();
+  private final Set<String> clientIds = new HashSet<>();
+
   private ProvisioningFile(Existing existing) {
-    this.participantExists = existing::participantExists;
-    this.existingEntity = existing::entity;
+    // Asked once per name: a large file names the same few participants and entities throughout.
+    Map<String, Boolean> participantAnswers = new HashMap<>();
+    Map<String, Optional<Entity>> entityAnswers = new HashMap<>();
+    this.participantExists =
+        id -> participantAnswers.computeIfAbsent(id, existing::participantExists);
+    this.existingEntity = name -> entityAnswers.computeIfAbsent(name, existing::entity);
   }
 
   public static Provisioning read(Path file, Existing existing)
       throws InvalidProvisioningException {
     try (InputStream in = Files.newInputStream(file)) {
-      return parse(in, existing);
+      // opened once here, so that a missing or unreadable file is named as such
     } catch (IOException e) {
       throw new InvalidProvisioningException(List.of(file + ": cannot read: " + e.getMessage()));
     }
+    return new ProvisioningFile(existing).read(() -> Files.newInputStream(file));
   }
 
   public static Provisioning parse(InputStream yaml, Existing existing)
       throws InvalidProvisioningException {
-    JsonNode root;
+    byte[] bytes;
     try {
-      root = SafeYaml.read(yaml.readAllBytes());
-    } catch (SafeYaml.Invalid e) {
-      throw new InvalidProvisioningException(List.of("(file): " + e.getMessage()));
+      bytes = yaml.readAllBytes();
     } catch (IOException e) {
       throw new InvalidProvisioningException(List.of("(file): cannot read: " + e.getMessage()));
     }
-    return new ProvisioningFile(existing).validate(root);
+    return new ProvisioningFile(existing).read(() -> new ByteArrayInputStream(bytes));
   }
 
-  private Provisioning validate(JsonNode root) throws InvalidProvisioningException {
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new InvalidProvisioningException(List.of("(file): the file is empty"));
+  /**
+   * Reads the file in one pass, checking each account as it comes, so that the accounts are never
+   * all held as a tree. The participants and entities they refer to must be known by then: so they
+   * are when the file lists them first, as an export does, or leaves them out. Otherwise the
+   * accounts are read again, in a second pass, once the whole file has been seen.
+   */
+  private Provisioning read(Source source) throws InvalidProvisioningException {
+    boolean accountsSeen = false;
+    try (SafeYaml.Parser parser = open(source)) {
+      JsonToken root = parser.next();
+      if (root == null || root == JsonToken.VALUE_NULL) {
+        parser.skipRest();
+        throw new InvalidProvisioningException(List.of("(file): the file is empty"));
+      }
+      if (root != JsonToken.START_OBJECT) {
+        parser.skipValue();
+        parser.skipRest();
+        throw new InvalidProvisioningException(
+            List.of("(file): expected a mapping with participants, entities and accounts"));
+      }
+      Set<String> seen = new HashSet<>();
+      while (parser.next() == JsonToken.FIELD_NAME) {
+        String field = parser.fieldName();
+        parser.next();
+        if (SECTIONS.contains(field) && !seen.add(field)) {
+          fileProblems.add(field + ": given twice in the file");
+          parser.skipValue();
+          continue;
+        }
+        switch (field) {
+          case "participants" -> participantsNode = parser.tree();
+          case "entities" -> entitiesNode = parser.tree();
+          case "accounts" -> {
+            checkDefinitions();
+            accountsSeen = true;
+            accounts(parser);
+          }
+          default -> parser.skipValue();
+        }
+      }
+      parser.skipRest();
+    } catch (SafeYaml.Invalid e) {
+      throw new InvalidProvisioningException(List.of("(file): " + e.getMessage()));
     }
-    if (!root.isObject()) {
-      throw new InvalidProvisioningException(
-          List.of("(file): expected a mapping with participants, entities and accounts"));
+    if (!accountsSeen) {
+      checkDefinitions();
+    } else if (checkedWithParticipants != (participantsNode != null)
+        || checkedWithEntities != (entitiesNode != null)) {
+      // The accounts came before participants or entities they may refer to: check them again.
+      checkDefinitions();
+      accounts.clear();
+      clientIds.clear();
+      accountProblems.clear();
+      accountsAgain(source);
     }
-    List<Item> participantItems = items(root, "participants");
-    List<Participant> participants = new ArrayList<>();
+    List<String> all = new ArrayList<>(fileProblems);
+    all.addAll(definitionProblems);
+    all.addAll(accountProblems);
+    if (!all.isEmpty()) {
+      throw new InvalidProvisioningException(all);
+    }
+    return new Provisioning(participants, holdings, entities, accounts, catalogue);
+  }
+
+  private static SafeYaml.Parser open(Source source) throws SafeYaml.Invalid {
+    try {
+      return SafeYaml.open(source.open());
+    } catch (IOException e) {
+      throw new SafeYaml.Invalid("cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Checks the participants, entities and holdings of the sections read so far. */
+  private void checkDefinitions() {
+    definitionProblems = new ArrayList<>();
+    problems = definitionProblems;
+    participantsInFile.clear();
+    entitiesInFile.clear();
+    catalogue.clear();
+    checkedWithParticipants = participantsNode != null;
+    checkedWithEntities = entitiesNode != null;
+    List<Item> participantItems = items(participantsNode, "participants");
+    participants = new ArrayList<>();
     for (Item item : participantItems) {
       participant(item).ifPresent(participants::add);
     }
-    List<Entity> entities = new ArrayList<>();
-    for (Item item : items(root, "entities")) {
+    entities = new ArrayList<>();
+    for (Item item : items(entitiesNode, "entities")) {
       entity(item).ifPresent(entities::add);
     }
     // Holdings may name any participant or entity of the file, so they are read once all are known.
-    Map<String, List<Entitlement>> holdings = new LinkedHashMap<>();
+    holdings = new LinkedHashMap<>();
     for (Item item : participantItems) {
       if (isPresent(item.node.get("entitlements"))) {
         entitlements(item).ifPresent(held -> holdings.put(item.node.path("id").asText(), held));
       }
     }
-    List<Provisioning.AccountSpec> accounts = new ArrayList<>();
-    Set<String> clientIds = new HashSet<>();
-    for (Item item : items(root, "accounts")) {
-      account(item, clientIds).ifPresent(accounts::add);
+    problems = accountProblems;
+  }
+
+  /** The accounts section, one account at a time, the parser on its first token. */
+  private void accounts(SafeYaml.Parser parser) throws SafeYaml.Invalid {
+    JsonToken list = parser.current();
+    if (list == JsonToken.VALUE_NULL) {
+      return;
     }
-    if (!problems.isEmpty()) {
-      throw new InvalidProvisioningException(problems);
+    if (list != JsonToken.START_ARRAY) {
+      problems.add("accounts: expected a list");
+      parser.skipValue();
+      return;
     }
-    return new Provisioning(participants, holdings, entities, accounts, catalogue);
+    JsonToken token;
+    for (int i = 0; (token = parser.next()) != JsonToken.END_ARRAY && token != null; i++) {
+      JsonNode node = parser.tree();
+      String path = "accounts[" + i + "]";
+      if (!node.isObject()) {
+        problems.add(path + ": expected a mapping");
+      } else {
+        account(new Item(path, node), clientIds).ifPresent(accounts::add);
+      }
+    }
+  }
+
+  /** The second pass: the accounts section alone. The first pass found the file well-formed. */
+  private void accountsAgain(Source source) throws InvalidProvisioningException {
+    try (SafeYaml.Parser parser = open(source)) {
+      parser.next();
+      while (parser.next() == JsonToken.FIELD_NAME) {
+        String field = parser.fieldName();
+        parser.next();
+        if (field.equals("accounts")) {
+          accounts(parser);
+          return;
+        }
+        parser.skipValue();
+      }
+    } catch (SafeYaml.Invalid e) {
+      throw new InvalidProvisioningException(List.of("(file): " + e.getMessage()));
+    }
+  }
+
+  /** The one instance of {@code name} that this file's records hold. */
+  private String canonical(String name) {
+    String known = canonicalNames.putIfAbsent(name, name);
+    return known == null ? name : known;
   }
 
   private record Item(String path, JsonNode node) {}
 
-  private List<Item> items(JsonNode parent, String field) {
-    return items(parent, field, field);
-  }
-
-  private List<Item> items(JsonNode parent, String field, String path) {
-    JsonNode list = parent.get(field);
+  private List<Item> items(JsonNode list, String path) {
     if (list == null || list.isNull()) {
       return List.of();
     }
@@ -222,7 +369,7 @@ public final class ProvisioningFile {
     }
     List<BusinessFunction.Resource> resources = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (Item r : items(item.node, "resources", item.path + ".resources")) {
+    for (Item r : items(item.node.get("resources"), item.path + ".resources")) {
       String name = requiredString(r, "resource");
       if (name != null && !BusinessFunction.Resource.isValidName(name)) {
         problems.add(
@@ -372,7 +519,7 @@ public final class ProvisioningFile {
         ? Optional.of(
             new Provisioning.AccountSpec(
                 clientId,
-                participant,
+                canonical(participant),
                 enabled,
                 roles,
                 tokenLifetime,
@@ -389,7 +536,7 @@ public final class ProvisioningFile {
     List<Entitlement> entitlements = new ArrayList<>();
     Set<String> entitled = new HashSet<>();
     int before = problems.size();
-    for (Item e : items(owner.node, "entitlements", owner.path + ".entitlements")) {
+    for (Item e : items(owner.node.get("entitlements"), owner.path + ".entitlements")) {
       Optional<Entitlement> entitlement = entitlement(e);
       if (entitlement.isEmpty()) {
         ok = false;
@@ -588,7 +735,7 @@ public final class ProvisioningFile {
               + ")");
       return Optional.empty();
     }
-    return Optional.of(new Entitlement(entityName, participants, operations));
+    return Optional.of(new Entitlement(canonical(entityName), participants, operations));
   }
 
   private Set<String> participantIds(Item item) {
@@ -613,7 +760,7 @@ public final class ProvisioningFile {
         problems.add(path + "[" + i + "]: unknown participant '" + id.textValue() + "'");
         ok = false;
       } else {
-        out.add(id.textValue());
+        out.add(canonical(id.textValue()));
       }
     }
     return ok ? out : null;

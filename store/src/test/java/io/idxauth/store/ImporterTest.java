@@ -259,6 +259,21 @@ class ImporterTest {
   }
 
   @Test
+  void account_given_twice_is_refused_before_the_store_is_touched() throws Exception {
+    Provisioning once = parse(ProvisioningFileTest.EXAMPLE);
+    List<Provisioning.AccountSpec> twice =
+        List.of(once.accounts().get(0), once.accounts().get(0).withSecret("other"));
+    long revision = store.revision();
+
+    assertThatThrownBy(() -> importer.apply(once.withAccounts(twice)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retailer01-app");
+
+    assertThat(store.revision()).isEqualTo(revision);
+    assertThat(store.participant("RETAILER01")).isEmpty();
+  }
+
+  @Test
   void file_may_refer_to_what_an_earlier_import_stored() throws Exception {
     importer.apply(parse(ProvisioningFileTest.EXAMPLE));
     String second =

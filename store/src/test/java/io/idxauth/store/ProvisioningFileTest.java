@@ -790,6 +790,74 @@ class ProvisioningFileTest {
         .contains("line 4");
   }
 
+  @Test
+  void yaml_anchor_without_an_alias_is_refused_too() {
+    assertThat(problemsOf(EXAMPLE.replace("name: Retailer Two", "name: &two Retailer Two")))
+        .singleElement()
+        .asString()
+        .contains("anchors and aliases")
+        .contains("line 5");
+  }
+
+  @Test
+  void yaml_alias_after_the_accounts_is_refused() {
+    assertThat(problemsOf(EXAMPLE + "notes: *nothing\n"))
+        .singleElement()
+        .asString()
+        .contains("anchors and aliases");
+  }
+
+  @Test
+  void yaml_error_after_the_accounts_is_reported_alone() {
+    String yaml = EXAMPLE.replace("RETAILER02]", "NOBODY]") + "notes: [unclosed\n";
+
+    assertThat(problemsOf(yaml)).singleElement().asString().startsWith("(file): not valid YAML");
+  }
+
+  @Test
+  void accounts_listed_before_the_participants_and_entities_they_name_are_accepted()
+      throws Exception {
+    int accounts = EXAMPLE.indexOf("accounts:");
+    String reordered = EXAMPLE.substring(accounts) + EXAMPLE.substring(0, accounts);
+
+    assertThat(parse(reordered)).isEqualTo(parse(EXAMPLE));
+  }
+
+  @Test
+  void accounts_listed_before_an_entity_of_the_file_are_checked_against_it() {
+    int accounts = EXAMPLE.indexOf("accounts:");
+    String reordered =
+        EXAMPLE.substring(accounts)
+            + EXAMPLE.substring(0, accounts).replace("create, read", "read");
+    Entity storeEntity = new Entity("pqd", EntityKind.BUSINESS_FUNCTION, "", Set.of(CREATE, READ));
+    ProvisioningFile.Existing store = existing(Set.of(), Map.of("pqd", storeEntity));
+
+    assertThat(problemsOf(reordered, store))
+        .containsExactly(
+            "accounts[0].entitlements[0].operations: create not offered by entity"
+                + " 'pqd' (it offers read)");
+  }
+
+  @Test
+  void section_given_twice_is_refused() {
+    assertThat(problemsOf(EXAMPLE + "participants: []\n"))
+        .containsExactly("participants: given twice in the file");
+  }
+
+  @Test
+  void file_larger_than_snakeyamls_default_limit_of_3_mb_is_read() throws Exception {
+    StringBuilder yaml = new StringBuilder(EXAMPLE);
+    String entitlement =
+        "      - entity: pqd\n        participants: [RETAILER01]\n        operations: [read]\n";
+    int accounts = 1;
+    for (; yaml.length() <= 4 << 20; accounts++) {
+      yaml.append("  - clientId: app-").append(accounts).append("\n    participant: RETAILER02\n");
+      yaml.append("    entitlements:\n").append(entitlement);
+    }
+
+    assertThat(parse(yaml.toString()).accounts()).hasSize(accounts);
+  }
+
   /** The problems a file is refused with; fails when it is accepted. */
   private static List<String> problemsOf(String yaml) {
     return problemsOf(yaml, EMPTY_STORE);
