@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.ByteArrayInputStream;
+import java.io.CharArrayReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -220,7 +221,7 @@ public final class SafeYaml {
     @Override
     protected YAMLParser _createParser(
         char[] data, int offset, int len, IOContext context, boolean recyclable) {
-      return _createParser(new java.io.CharArrayReader(data, offset, len), context);
+      return _createParser(new CharArrayReader(data, offset, len), context);
     }
   }
 
