@@ -247,8 +247,15 @@ class MultiInstanceTest {
           .isEqualTo(200);
       assertThat(any.token("dnsp01-app", "dnsp01-secret", "flowctl").statusCode()).isEqualTo(200);
     }
+    // They agree on the keys again: a token from one is good at another.
+    String jwks = i.get(0).get("/oauth2/jwks").body();
+    for (TestService any : i) {
+      await(() -> any.get("/oauth2/jwks"), r -> r.body().equals(jwks));
+    }
     HttpResponse<String> again =
-        i.get(1).admin("PATCH", "/accounts/dnsp01-app", operator, "{\"enabled\":false}");
+        i.get(1)
+            .admin(
+                "PATCH", "/accounts/dnsp01-app", i.get(0).operatorToken(), "{\"enabled\":false}");
     assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
     for (TestService any : i) {
       await(() -> any.token("dnsp01-app", "dnsp01-secret", "flowctl"), r -> r.statusCode() == 401);
@@ -279,7 +286,9 @@ class MultiInstanceTest {
     T last = ask.get();
     while (!done.test(last)) {
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("not reached within 30 s; last answer: " + last);
+        throw new AssertionError(
+            "not reached within 30 s; last answer: "
+                + (last instanceof HttpResponse<?> r ? r.statusCode() + " " + r.body() : last));
       }
       try {
         Thread.sleep(50);
