@@ -91,6 +91,9 @@ class BusinessFunctionApiTest {
     String bad = token.equals("tampered") ? tampered(unscoped) : token;
 
     HttpResponse<String> response = call(LIST, bad);
+    if (response.statusCode() != 401) {
+      System.out.println("TAMPER original=" + unscoped + "\nTAMPER bad=" + bad);
+    }
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
