@@ -98,18 +98,19 @@ final class GatewayCommand implements Callable<Integer> {
         new GatewayConfig(
             table, host, port, issuer, jwks, audience, revocationsPoll, connectTimeout);
     Map<String, String> env = System.getenv();
-    String url = db != null ? db : env.get("IDX_AUTH_DB");
-    if (url == null || url.isBlank()) {
+    String url = StoreOptions.sharedUrl(db, env);
+    if (url == null) {
       ServeCommand.awaitShutdown(Gateway.start(config));
       return 0;
     }
-    if (Database.dialectOf(url) != Database.Dialect.POSTGRESQL) {
-      throw new IllegalArgumentException(
-          "--db: the gateways share their rate limits through a PostgreSQL store"
-              + " (jdbc:postgresql://host:5432/name); the embedded SQLite store is one process's");
-    }
-    String user = dbUser != null ? dbUser : env.get("IDX_AUTH_DB_USER");
-    Database database = Database.connect(url, user, env.get("IDX_AUTH_DB_PASSWORD"), 2);
+    Database database =
+        StoreOptions.connectShared(
+            url,
+            dbUser,
+            env,
+            2,
+            "--db: the gateways share their rate limits through a PostgreSQL store"
+                + " (jdbc:postgresql://host:5432/name); the embedded SQLite store is one process's");
     Gateway gateway;
     try {
       JdbcRateUsage usage = new JdbcRateUsage(new JdbcStore(database));

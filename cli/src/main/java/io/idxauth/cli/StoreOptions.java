@@ -31,8 +31,28 @@ final class StoreOptions {
 
   /** The JDBC URL in force, or null for the embedded store. */
   String url(Map<String, String> env) {
-    String url = db != null ? db : env.get("IDX_AUTH_DB");
+    return sharedUrl(db, env);
+  }
+
+  /** The JDBC URL of a shared store: the option, else IDX_AUTH_DB; null for none. */
+  static String sharedUrl(String option, Map<String, String> env) {
+    String url = option != null ? option : env.get("IDX_AUTH_DB");
     return url == null || url.isBlank() ? null : url;
+  }
+
+  /**
+   * Opens the shared PostgreSQL store at {@code url}, as the user of {@code userOption} or
+   * IDX_AUTH_DB_USER, with the password of IDX_AUTH_DB_PASSWORD.
+   *
+   * @param notPostgresql the refusal when {@code url} names another database
+   */
+  static Database connectShared(
+      String url, String userOption, Map<String, String> env, int poolSize, String notPostgresql) {
+    if (Database.dialectOf(url) != Database.Dialect.POSTGRESQL) {
+      throw new IllegalArgumentException(notPostgresql);
+    }
+    String user = userOption != null ? userOption : env.get("IDX_AUTH_DB_USER");
+    return Database.connect(url, user, env.get("IDX_AUTH_DB_PASSWORD"), poolSize);
   }
 
   Path dataDir(Map<String, String> env) {
@@ -60,11 +80,7 @@ final class StoreOptions {
     if (url == null) {
       return Database.openEmbedded(dataDir(env));
     }
-    if (Database.dialectOf(url) != Database.Dialect.POSTGRESQL) {
-      throw new IllegalArgumentException(
-          "--db: the embedded SQLite store needs no URL; give --data alone");
-    }
-    String user = dbUser != null ? dbUser : env.get("IDX_AUTH_DB_USER");
-    return Database.connect(url, user, env.get("IDX_AUTH_DB_PASSWORD"), 4);
+    return connectShared(
+        url, dbUser, env, 4, "--db: the embedded SQLite store needs no URL; give --data alone");
   }
 }
